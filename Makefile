@@ -1,0 +1,40 @@
+# The two commands in the README: `make demo` and `make test`. Everything else supports them.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+export KMRL_STATE_DIR ?= $(CURDIR)/.state
+
+.PHONY: install services stop test test-fast demo demo-stop bench clean
+
+install:
+	bash scripts/install.sh
+
+services: install
+	bash scripts/services.sh start
+
+stop:
+	-bash scripts/demo.sh stop
+	bash scripts/services.sh stop
+
+## make test: install, start the real services, run the whole suite against them.
+test: services
+	bash scripts/airflow_test_home.sh
+	$(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+## make test-fast: skip the slow large-file and crash tests.
+test-fast: services
+	bash scripts/airflow_test_home.sh
+	$(PY) -m pytest -p no:cacheprovider -m "not slow" $(PYTEST_ARGS)
+
+## make demo: install, start services and Airflow, ingest a sample corpus, print what landed where.
+demo: services
+	bash scripts/demo.sh start
+
+demo-stop:
+	bash scripts/demo.sh stop
+
+bench: services
+	$(PY) -m benchmarks
+
+clean: stop
+	rm -rf $(KMRL_STATE_DIR)

@@ -1,0 +1,1 @@
+"""Airflow hooks: each wraps one client and one Airflow connection."""

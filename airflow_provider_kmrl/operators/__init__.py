@@ -1,0 +1,1 @@
+"""Operators: thin wrappers that build hooks and run plain-Python pipeline steps."""

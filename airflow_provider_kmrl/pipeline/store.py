@@ -1,0 +1,205 @@
+"""Where document bytes live: one interface, a local-folder and a MinIO/S3 implementation."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+from urllib.parse import quote, unquote, urlsplit
+
+from airflow_provider_kmrl.exceptions import StoreUnavailable
+
+if TYPE_CHECKING:
+    from minio import Minio
+
+CHUNK_SIZE = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    bucket: str
+    key: str
+    size: int
+
+
+class DocumentStore(Protocol):
+    """Buckets of immutable objects addressed by key; URIs are what rows record."""
+
+    def ensure_bucket(self, bucket: str) -> None: ...
+
+    def put_file(self, bucket: str, key: str, path: str, content_type: str | None = None) -> str:
+        """Upload the file at ``path`` (streamed) and return the object's URI."""
+        ...
+
+    def size_of(self, bucket: str, key: str) -> int | None:
+        """Size of the object, or ``None`` when it does not exist."""
+        ...
+
+    def delete(self, bucket: str, key: str) -> None: ...
+
+    def list_objects(self, bucket: str, prefix: str = "") -> Iterator[StoredObject]: ...
+
+    def sha256_of(self, bucket: str, key: str) -> str: ...
+
+    def uri(self, bucket: str, key: str) -> str: ...
+
+    def locate(self, uri: str) -> tuple[str, str]:
+        """The (bucket, key) of a URI this store produced."""
+        ...
+
+
+class LocalFolderStore:
+    """Buckets are sub-folders of ``root``; writes are atomic (temp file + rename)."""
+
+    def __init__(self, root: str, fsync: bool = False) -> None:
+        self.root = os.path.abspath(root)
+        self.fsync = fsync
+
+    def _path(self, bucket: str, key: str) -> str:
+        path = os.path.normpath(os.path.join(self.root, bucket, key))
+        if not path.startswith(os.path.join(self.root, bucket) + os.sep):
+            raise ValueError(f"key escapes its bucket: {key!r}")
+        return path
+
+    def ensure_bucket(self, bucket: str) -> None:
+        os.makedirs(os.path.join(self.root, bucket), exist_ok=True)
+
+    def put_file(self, bucket: str, key: str, path: str, content_type: str | None = None) -> str:
+        target = self._path(bucket, key)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".part-")
+        try:
+            with os.fdopen(fd, "wb") as out, open(path, "rb") as src:
+                shutil.copyfileobj(src, out, CHUNK_SIZE)
+                if self.fsync:
+                    out.flush()
+                    os.fsync(out.fileno())
+            os.replace(tmp, target)
+        except OSError as err:
+            _unlink_quietly(tmp)
+            raise StoreUnavailable(f"cannot write {target}: {err}") from err
+        return self.uri(bucket, key)
+
+    def size_of(self, bucket: str, key: str) -> int | None:
+        try:
+            return os.stat(self._path(bucket, key)).st_size
+        except FileNotFoundError:
+            return None
+
+    def delete(self, bucket: str, key: str) -> None:
+        _unlink_quietly(self._path(bucket, key))
+
+    def list_objects(self, bucket: str, prefix: str = "") -> Iterator[StoredObject]:
+        base = os.path.join(self.root, bucket)
+        for folder, _dirs, files in os.walk(base):
+            for name in files:
+                if name.startswith(".part-"):
+                    continue
+                full = os.path.join(folder, name)
+                key = os.path.relpath(full, base).replace(os.sep, "/")
+                if key.startswith(prefix):
+                    yield StoredObject(bucket, key, os.stat(full).st_size)
+
+    def sha256_of(self, bucket: str, key: str) -> str:
+        digest = hashlib.sha256()
+        with open(self._path(bucket, key), "rb") as src:
+            while chunk := src.read(CHUNK_SIZE):
+                digest.update(chunk)
+        return digest.hexdigest()
+
+    def uri(self, bucket: str, key: str) -> str:
+        return "file://" + quote(os.path.join(self.root, bucket, key))
+
+    def locate(self, uri: str) -> tuple[str, str]:
+        parts = urlsplit(uri)
+        relative = os.path.relpath(unquote(parts.path), self.root)
+        if parts.scheme != "file" or relative.startswith(".."):
+            raise ValueError(f"{uri} is not in the folder store at {self.root}")
+        bucket, _, key = relative.replace(os.sep, "/").partition("/")
+        return bucket, key
+
+
+class MinioStore:
+    """MinIO or any S3-compatible server through the ``minio`` SDK, multipart for large files.
+
+    Memory per upload is about one part (``part_size``), whatever the file size.
+    """
+
+    def __init__(self, client: Minio, part_size: int = 16 * 1024 * 1024) -> None:
+        self.client = client
+        self.part_size = part_size
+        self._known_buckets: set[str] = set()
+
+    def ensure_bucket(self, bucket: str) -> None:
+        if bucket in self._known_buckets:
+            return
+        try:
+            if not self.client.bucket_exists(bucket):
+                self.client.make_bucket(bucket)
+        except Exception as err:  # minio raises S3Error, urllib3 errors and ValueError
+            if not self.client.bucket_exists(bucket):
+                raise StoreUnavailable(f"cannot create bucket {bucket}: {err}") from err
+        self._known_buckets.add(bucket)
+
+    def put_file(self, bucket: str, key: str, path: str, content_type: str | None = None) -> str:
+        try:
+            with open(path, "rb") as src:
+                size = os.fstat(src.fileno()).st_size
+                self.client.put_object(
+                    bucket, key, src, size,
+                    content_type=content_type or "application/octet-stream",
+                    part_size=self.part_size if size > self.part_size else 0,
+                )
+        except OSError as err:
+            raise StoreUnavailable(f"cannot upload s3://{bucket}/{key}: {err}") from err
+        except Exception as err:
+            raise StoreUnavailable(f"cannot upload s3://{bucket}/{key}: {err}") from err
+        return self.uri(bucket, key)
+
+    def size_of(self, bucket: str, key: str) -> int | None:
+        from minio.error import S3Error
+
+        try:
+            return self.client.stat_object(bucket, key).size
+        except S3Error as err:
+            if err.code in ("NoSuchKey", "NoSuchObject", "ResourceNotFound"):
+                return None
+            raise
+
+    def delete(self, bucket: str, key: str) -> None:
+        self.client.remove_object(bucket, key)
+
+    def list_objects(self, bucket: str, prefix: str = "") -> Iterator[StoredObject]:
+        for obj in self.client.list_objects(bucket, prefix=prefix or None, recursive=True):
+            yield StoredObject(bucket, obj.object_name, obj.size or 0)
+
+    def sha256_of(self, bucket: str, key: str) -> str:
+        digest = hashlib.sha256()
+        response = self.client.get_object(bucket, key)
+        try:
+            for chunk in response.stream(CHUNK_SIZE):
+                digest.update(chunk)
+        finally:
+            response.close()
+            response.release_conn()
+        return digest.hexdigest()
+
+    def uri(self, bucket: str, key: str) -> str:
+        return f"s3://{bucket}/{quote(key)}"
+
+    def locate(self, uri: str) -> tuple[str, str]:
+        parts = urlsplit(uri)
+        if parts.scheme != "s3":
+            raise ValueError(f"{uri} is not an s3:// URI")
+        return parts.netloc, unquote(parts.path.lstrip("/"))
+
+
+def _unlink_quietly(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass

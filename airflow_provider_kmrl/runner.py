@@ -1,0 +1,41 @@
+"""Wire hooks, sources and the engine together from connection ids (used by the operators)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from airflow_provider_kmrl.pipeline.catalog import Catalog, RunContext
+from airflow_provider_kmrl.pipeline.engine import IngestEngine, IngestSettings
+from airflow_provider_kmrl.sources.base import DocumentSource, source_kind
+
+
+def build_source(name: str, kind: str, options: dict[str, Any], conn_id: str | None) -> DocumentSource:
+    spec = source_kind(kind)
+    return spec.factory(name, spec.options_model(**options), conn_id=conn_id)
+
+
+def postgres_dsn(conn_id: str) -> str:
+    """A libpq URI for the documents database, from an Airflow ``postgres`` connection."""
+    from airflow.providers.postgres.hooks.postgres import PostgresHook
+
+    uri = PostgresHook(postgres_conn_id=conn_id).get_uri()
+    return uri.replace("postgresql+psycopg2://", "postgresql://", 1)
+
+
+def build_engine(
+    *, postgres_conn_id: str, store_conn_id: str, clamav_conn_id: str, settings: dict[str, Any],
+    run: tuple[str | None, str | None, str | None] = (None, None, None),
+) -> IngestEngine:
+    from airflow_provider_kmrl.hooks.clamav import ClamAVHook
+    from airflow_provider_kmrl.hooks.store import store_from_connection
+
+    ingest_settings = IngestSettings(**settings)
+    catalog = Catalog(postgres_dsn(postgres_conn_id), max_connections=ingest_settings.concurrency + 2)
+    catalog.migrate()
+    return IngestEngine(
+        catalog,
+        ClamAVHook(clamav_conn_id=clamav_conn_id).get_conn(),
+        store_from_connection(store_conn_id),
+        settings=ingest_settings,
+        context=RunContext(*run),
+    )

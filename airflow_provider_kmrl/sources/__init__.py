@@ -1,0 +1,1 @@
+"""Document sources: one adapter per kind, all speaking :class:`~.base.DocumentSource`."""

@@ -30,4 +30,4 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ constraints.txt -nt
       "apache-airflow==$AIRFLOW_VERSION" -e ".[dev,imap,sftp]"
   touch "$stamp"
 fi
-echo "install: ok ($("$VENV/bin/python" -c 'import airflow; print("airflow", airflow.__version__)'))"
+echo "install: ok (apache-airflow $("$VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("apache-airflow"))'))"

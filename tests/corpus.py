@@ -120,7 +120,7 @@ def build() -> dict[str, tuple[bytes, str, str]]:
         "inbox/work-order-scan.pdf": (windows_executable(), "quarantined", "not on the allow-list"),
         "inbox/notes.pdf": (CIRCULAR_EN.encode(), "quarantined", "name has .pdf"),
         "inbox/empty.docx": (b"", "rejected", "empty"),
-        "hostile/..evil..txt": (b"dots before and after\n", "success", ""),
+        "hostile/evil..txt..": (b"dots in odd places\n", "success", ""),
         "hostile/-rf --no-preserve-root.txt": (b"leading dash\n", "success", ""),
         "hostile/new\nline\tand\x07bell.txt": (b"control characters in the name\n", "success", ""),
         "hostile/invoice\u202etxt.exe": (b"right-to-left override in the name\n", "quarantined", "name has .exe"),

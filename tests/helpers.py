@@ -45,3 +45,28 @@ def events(dsn: str, doc_id: str) -> list[str]:
 
 def by_path(all_rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {r["source_metadata"]["path"]: r for r in all_rows}
+
+
+def assert_corpus_statuses(found: dict[str, dict[str, Any]], expected: dict[str, tuple[bytes, str, str]]) -> None:
+    """Each file has its expected status and reason; of identical copies, any one may be the original."""
+    assert sorted(found) == sorted(expected), "every file must end as exactly one row"
+    groups: dict[bytes, list[str]] = {}
+    for path, (payload, status, _reason) in expected.items():
+        if status in ("success", "duplicate"):
+            groups.setdefault(payload, []).append(path)
+    for paths in groups.values():
+        got = sorted(found[p]["status"] for p in paths)
+        want = sorted(expected[p][1] for p in paths)
+        assert got == want, (paths, got)
+        original = next(found[p] for p in paths if found[p]["status"] == "success")
+        for p in paths:
+            if found[p]["status"] == "duplicate":
+                assert found[p]["duplicate_of"] == original["id"] and found[p]["object_uri"] == original["object_uri"]
+                assert "same content" in found[p]["rejection_reason"]
+    for path, (_payload, status, reason) in expected.items():
+        row = found[path]
+        if status not in ("success", "duplicate"):
+            assert row["status"] == status, (path, row["status"], row["rejection_reason"])
+            assert reason.lower() in (row["rejection_reason"] or "").lower(), (path, row["rejection_reason"])
+        if row["status"] == "success":
+            assert row["scan_status"] == "clean", path

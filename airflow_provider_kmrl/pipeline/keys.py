@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 import uuid
@@ -10,12 +11,12 @@ from datetime import datetime
 # Fixed namespace: changing it would give every document a new id.
 DOC_NAMESPACE = uuid.UUID("6f1c3f0e-3b7a-5d4e-9a51-6b6d726c0001")
 _MAX_NAME_BYTES = 200
-_UNSAFE = re.compile(r"[^\w.\- ]+", re.UNICODE)
+_KEEP_PUNCTUATION = frozenset("._- ()+,=@")
 
 
 def document_id(source_system: str, source_id: str) -> str:
     """Derive the row id from the source identity, so a retry finds and finishes its own claim."""
-    return str(uuid.uuid5(DOC_NAMESPACE, f"{source_system}\x00{source_id}"))
+    return str(uuid.uuid5(DOC_NAMESPACE, json.dumps([source_system, source_id])))
 
 
 def sanitise_file_name(name: str) -> str:
@@ -25,8 +26,8 @@ def sanitise_file_name(name: str) -> str:
     """
     name = unicodedata.normalize("NFC", name or "")
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
-    name = _UNSAFE.sub("_", name).strip(" .")
+    name = "".join(_safe_char(ch) for ch in name if unicodedata.category(ch)[0] != "C")
+    name = re.sub(r"_{2,}", "_", name).strip(" .")
     if not name or set(name) <= {".", "_"}:
         name = "document"
     encoded = name.encode("utf-8")
@@ -37,6 +38,11 @@ def sanitise_file_name(name: str) -> str:
         stem = (stem or name).encode("utf-8")[:budget].decode("utf-8", "ignore")
         name = f"{stem}.{ext}" if ext else stem
     return name
+
+
+def _safe_char(ch: str) -> str:
+    # Letters, combining marks (Malayalam vowel signs) and digits of any script are kept.
+    return ch if unicodedata.category(ch)[0] in "LMN" or ch in _KEEP_PUNCTUATION else "_"
 
 
 def file_extension(name: str) -> str:

@@ -4,11 +4,16 @@
 #   s3        SeaweedFS `weed mini` as an S3 stand-in for MinIO
 #   postgres  reuse a server on KMRL_PG_HOST:KMRL_PG_PORT, or run a private cluster
 #
-# Usage: scripts/services.sh start|stop|status|env [clamd|s3|postgres ...]   (no names = all)
+# Usage: scripts/services.sh start|stop|restart|status|env [clamd|s3|postgres ...]  (no names = all)
 #   eval "$(scripts/services.sh env)"   # exports KMRL_CLAMD_*, KMRL_S3_*, KMRL_PG_DSN
+#   status exits 3 if any named service is not running and healthy.
 #
 # State (config, data, pids, logs) lives in ${KMRL_STATE_DIR:-<repo>/.state}; one state dir = one
 # instance, so tests can run a private instance with their own KMRL_STATE_DIR and ports.
+# Settings (env, defaults): KMRL_CLAMD_PORT=3310 KMRL_S3_PORT=8333 KMRL_S3_ACCESS_KEY=kmrladmin
+#   KMRL_S3_SECRET_KEY=kmrl-secret-key KMRL_PG_HOST=127.0.0.1 KMRL_PG_PORT=5432
+#   KMRL_CLAMD_STREAM_MAX / _MAX_FILESIZE / _MAX_SCANSIZE / _MAX_SCANTIME / _MAX_THREADS (below),
+#   KMRL_S3_{MASTER,VOLUME,FILER,ADMIN}_PORT, KMRL_{CLAMD,S3,PG}_START_TIMEOUT, KMRL_WEED, KMRL_VENV.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -115,6 +120,7 @@ our_pid() {
 launch() {
   local pidfile=$1 logfile=$2; shift 2
   rm -f "$pidfile"
+  # shellcheck disable=SC2016  # $$ and $0 expand in the wrapper shell, not here
   setsid bash -c 'echo $$ >"$0"; exec "$@"' "$pidfile" "$@" </dev/null >>"$logfile" 2>&1 9>&- &
   local i
   for i in $(seq 100); do [ -s "$pidfile" ] && break; sleep 0.01; done
@@ -373,7 +379,8 @@ s3_start() {
   rc=0; s3_probe "$S3_TIMEOUT" "$pid" || rc=$?
   if [ "$rc" -ne 0 ]; then
     show_log "$S3_LOG"
-    [ "$rc" -eq 3 ] || stop_pid s3 "$pid" >/dev/null
+    [ "$rc" -eq 3 ] && die "s3: weed mini exited during startup"
+    stop_pid s3 "$pid" >/dev/null
     die "s3 (weed mini) did not become ready within ${S3_TIMEOUT}s"
   fi
   echo "s3 ready pid=$pid endpoint=$S3_ENDPOINT start_ms=$(($(now_ms) - t0))"
@@ -381,13 +388,20 @@ s3_start() {
 
 s3_stop() {
   local pid
-  if pid=$(s3_pid); then stop_pid s3 "$pid"; else echo "s3 not running"; fi
+  if pid=$(s3_pid); then
+    stop_pid s3 "$pid"
+    # weed leaves some of its /tmp/seaweedfs-<component>-grpc-<port>.sock files behind; they are
+    # named after our gRPC ports, so after our own instance stopped they can only be stale.
+    rm -f /tmp/seaweedfs-{master,volume,filer,s3,admin}-grpc-{$((S3_PORT + 10000)),$((S3_MASTER_PORT + 10000)),$((S3_VOLUME_PORT + 10000)),$((S3_FILER_PORT + 10000)),$((S3_ADMIN_PORT + 10000))}.sock
+  else
+    echo "s3 not running"
+  fi
   rm -f "$S3_PIDFILE"
 }
 
 s3_status() {
   local pid
-  if pid=$(s3_pid) && s3_probe 3 "$pid" 2>/dev/null; then
+  if pid=$(s3_pid) && s3_probe 3 "$pid"; then
     echo "s3 running pid=$pid endpoint=$S3_ENDPOINT"
   elif [ -n "${pid:-}" ]; then
     echo "s3 unhealthy pid=$pid (ListBuckets fails on $S3_ENDPOINT)"; return 1
@@ -408,7 +422,7 @@ s3_env() {
 
 pg_bindir() {  # newest Debian server binaries, e.g. /usr/lib/postgresql/15/bin
   local d
-  d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1 || true)
+  d=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n1)
   [ -n "$d" ] && [ -x "$d/initdb" ] && echo "$d"
 }
 
@@ -463,18 +477,21 @@ pg_start() {
   mkdir -p "$PG_DIR" "$PG_SOCKDIR"
   touch "$PG_LOG"
   [ "$(id -u)" -ne 0 ] || chown postgres:postgres "$PG_DIR" "$PG_SOCKDIR" "$PG_LOG"
+  local init_note=""
   if [ ! -s "$PG_DATA/PG_VERSION" ]; then
+    t0=$(now_ms)
     # --no-sync and fsync=off: throw-away test data, speed matters more than durability.
     as_pg "$bin/initdb" -D "$PG_DATA" -U postgres --auth=trust --no-sync \
       --encoding=UTF8 --locale=C.UTF-8 >>"$PG_LOG" 2>&1 ||
       { show_log "$PG_LOG"; die "postgres: initdb failed"; }
+    init_note=" initdb_ms=$(($(now_ms) - t0))"
   fi
   t0=$(now_ms)
   as_pg "$bin/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t "$PG_TIMEOUT" \
     -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k '$PG_SOCKDIR' -c fsync=off -c full_page_writes=off" \
-    start >/dev/null 2>&1 || { show_log "$PG_LOG"; die "postgres: pg_ctl start failed on port $PG_PORT"; }
+    start </dev/null >/dev/null 2>&1 9>&- || { show_log "$PG_LOG"; die "postgres: pg_ctl start failed on port $PG_PORT"; }
   pid=$(pg_pid) || { show_log "$PG_LOG"; die "postgres: started but postmaster.pid does not match $PG_DATA"; }
-  echo "postgres ready $PG_HOST:$PG_PORT pid=$pid start_ms=$(($(now_ms) - t0)) (private cluster $PG_DATA)"
+  echo "postgres ready $PG_HOST:$PG_PORT pid=$pid start_ms=$(($(now_ms) - t0))$init_note (private cluster $PG_DATA)"
 }
 
 pg_stop() {
@@ -511,7 +528,7 @@ pg_env() {
 # main
 # ==================================================================================================
 
-usage() { echo "usage: $0 start|stop|status|env [clamd|s3|postgres ...]" >&2; exit 2; }
+usage() { echo "usage: $0 start|stop|restart|status|env [clamd|s3|postgres ...]" >&2; exit 2; }
 
 fn_prefix() { case $1 in clamd) echo clamd;; s3) echo s3;; postgres|pg) echo pg;; *) usage;; esac; }
 
@@ -530,6 +547,9 @@ main() {
         fn=$(fn_prefix "${services[i]}")
         ( with_lock "$fn" "${fn}_stop" ) || rc=1
       done ;;
+    restart)
+      main stop "${services[@]}"
+      main start "${services[@]}" ;;
     status)
       for svc in "${services[@]}"; do fn=$(fn_prefix "$svc"); "${fn}_status" || rc=3; done ;;
     env)

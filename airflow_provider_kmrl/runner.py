@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from airflow_provider_kmrl.pipeline.catalog import Catalog, RunContext
@@ -19,7 +20,8 @@ def postgres_dsn(conn_id: str) -> str:
     from airflow.providers.postgres.hooks.postgres import PostgresHook
 
     uri = PostgresHook(postgres_conn_id=conn_id).get_uri()
-    return uri.replace("postgresql+psycopg2://", "postgresql://", 1)
+    # The hook may name a SQLAlchemy driver (postgresql+psycopg://); libpq wants the plain scheme.
+    return re.sub(r"^postgres(?:ql)?(?:\+\w+)?://", "postgresql://", uri)
 
 
 def build_engine(

@@ -26,6 +26,9 @@ class MemoryCheckpoint:
 def rows(dsn: str, source: str | None = None) -> list[dict[str, Any]]:
     """All documents rows (optionally of one source) as dicts."""
     with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
+        cur.execute("SELECT to_regclass('documents') IS NOT NULL")
+        if not cur.fetchone()[0]:
+            return []  # not migrated yet
         cur.execute(
             "SELECT id::text, source_system, source_id, object_uri, file_name, status, rejection_reason,"
             " scan_status, scan_signature, duplicate_of::text, checksum, file_size, mime_type, language,"

@@ -44,6 +44,15 @@ def _store(spec: str):
     return MinioStore(client, part_size=16 * 1024 * 1024)
 
 
+def _peak_rss() -> int:
+    """VmHWM: this process's own peak resident set (ru_maxrss would include the parent's at fork)."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
 def main(argv: list[str]) -> int:
     from airflow_provider_kmrl.pipeline.catalog import Catalog
     from airflow_provider_kmrl.pipeline.engine import IngestEngine, IngestSettings
@@ -63,7 +72,14 @@ def main(argv: list[str]) -> int:
     p.add_argument("--concurrency", type=int, default=2)
     p.add_argument("--max-file-size", type=int, default=512 * 1024 * 1024)
     p.add_argument("--spool", default=None)
+    p.add_argument("--like-a-task", action="store_true",
+                   help="import what an Airflow task process imports (Task SDK, the operator) first")
     args = p.parse_args(argv)
+    if args.like_a_task:
+        import airflow.sdk  # noqa: F401
+
+        import airflow_provider_kmrl.operators.ingest  # noqa: F401
+        import airflow_provider_kmrl.runner  # noqa: F401
 
     catalog = Catalog(args.dsn, max_connections=args.concurrency + 2)
     catalog.migrate()
@@ -76,7 +92,9 @@ def main(argv: list[str]) -> int:
     summary = engine.run(UploadFolderSource(args.source, UploadOptions(path=args.folder)),
                          FileCheckpoint(args.checkpoint))
     catalog.close()
-    print(json.dumps(summary.as_dict(max_ids=0)))
+    result = summary.as_dict(max_ids=0)
+    result["peak_rss_bytes"] = _peak_rss()
+    print(json.dumps(result))
     return 0
 
 

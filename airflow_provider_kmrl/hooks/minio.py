@@ -44,7 +44,7 @@ class MinioHook(BaseHook):
                 secure=secure,
                 region=extra.get("region") or None,
             )
-            part_mb = int(extra.get("part_size_mb") or 16)
+            part_mb = int(extra.get("part_size_mb") or 8)
             self._store = MinioStore(client, part_size=max(5, part_mb) * 1024 * 1024)
         return self._store
 

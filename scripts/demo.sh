@@ -11,7 +11,8 @@
 #
 # Expects scripts/services.sh to be running its services (the Makefile's `services` target).
 # Settings (env): KMRL_STATE_DIR (default <repo>/.state), KMRL_DEMO_PORT (8080),
-#   KMRL_DEMO_START_TIMEOUT (120 s), KMRL_DEMO_RUN_TIMEOUT (300 s), KMRL_VENV (<repo>/.venv).
+#   KMRL_DEMO_START_TIMEOUT (120 s), KMRL_DEMO_RUN_TIMEOUT (300 s), KMRL_DEMO_STOP_TIMEOUT (60 s),
+#   KMRL_VENV (<repo>/.venv).
 # Everything lives under $KMRL_STATE_DIR: airflow-demo/ (AIRFLOW_HOME, pids, logs) and demo/
 # (sources file, upload folder, object store). `source $KMRL_STATE_DIR/airflow-demo/demo.env`
 # gives a shell the same settings, so `airflow dags list` etc. talk to the demo.
@@ -27,6 +28,7 @@ PORT=${KMRL_DEMO_PORT:-8080}
 BASE_URL=http://$HOST:$PORT
 START_TIMEOUT=${KMRL_DEMO_START_TIMEOUT:-120}
 RUN_TIMEOUT=${KMRL_DEMO_RUN_TIMEOUT:-300}
+STOP_TIMEOUT=${KMRL_DEMO_STOP_TIMEOUT:-60}   # how long `stop` lets running tasks finish
 
 DEMO_HOME=$STATE/airflow-demo        # AIRFLOW_HOME: airflow.cfg, SQLite DB, task logs
 RUN_DIR=$DEMO_HOME/run               # <component>.pid and <component>.log
@@ -288,9 +290,11 @@ start_airflow() {
   wait_healthy
 }
 
-stop_airflow() {
-  local name pid sids=() i left
-  for name in "${COMPONENTS[@]}"; do
+# stop_components TIMEOUT NAME...: SIGTERM each, wait up to TIMEOUT s, then SIGKILL whatever is
+# left in their sessions (a hung component, orphaned LocalExecutor workers).
+stop_components() {
+  local timeout=$1 name pid sids=() i left; shift
+  for name in "$@"; do
     if pid=$(component_pid "$name"); then
       say "stopping $name (pid $pid)"
       kill -TERM "$pid" 2>/dev/null || true
@@ -298,24 +302,29 @@ stop_airflow() {
     else
       say "$name not running"
     fi
+    rm -f "$(pidfile "$name")"
   done
-  # Give them 30 s to finish cleanly (the scheduler waits for its workers).
-  for i in $(seq 300); do
+  for i in $(seq $((timeout * 10))); do
     left=0
     for pid in "${sids[@]}"; do pid_alive "$pid" && left=1; done
     [ $left = 0 ] && break
     sleep 0.1
   done
-  # Whatever is left in their sessions (a hung component, orphaned workers) is killed.
   for pid in "${sids[@]}"; do
     left=$(session_members "$pid" | tr '\n' ' ')
     if [ -n "$left" ]; then
-      say "SIGKILL to what is left of session $pid: $left"
+      say "SIGKILL to what is left of session $pid after ${timeout}s: $left"
       # shellcheck disable=SC2086
       kill -KILL $left 2>/dev/null || true
     fi
   done
-  for name in "${COMPONENTS[@]}"; do rm -f "$(pidfile "$name")"; done
+}
+
+stop_airflow() {
+  # Scheduler first: it waits for running tasks, and they report their end to the api-server.
+  # A task killed after the timeout is not lost: its documents are resumed by the next run.
+  stop_components "$STOP_TIMEOUT" scheduler
+  stop_components 30 dag-processor api-server
   say "Airflow demo stopped (clamd, S3 and Postgres keep running; 'make stop' stops them too)"
 }
 

@@ -114,7 +114,8 @@ def documents_report(conn, source: str, store_root: str, run_id: str | None) -> 
              f"{department}/{category}", short_uri(uri, store_root)]
             for path, status, reason, language, department, category, uri in cur.fetchall()
         ]
-        print(table(["file (in the upload folder)", "status", "reason", "lang", "dept/category", "object"], rows))
+        headers = ["file (in the upload folder)", "status", "reason", "lang", "dept/category", "object"]
+        print(table(headers, rows))
 
 
 def store_report(store_root: str, buckets: list[str]) -> None:

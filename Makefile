@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export KMRL_STATE_DIR ?= $(CURDIR)/.state
 
-.PHONY: install services stop test test-fast demo demo-stop bench clean
+.PHONY: install services stop test test-fast demo demo-stop bench eval clean
 
 install:
 	bash scripts/install.sh
@@ -33,8 +33,13 @@ demo: services
 demo-stop:
 	bash scripts/demo.sh stop
 
+## make bench: performance goals as ratios against baselines run side by side (not part of make test).
 bench: services
 	$(PY) -m benchmarks
+
+## make eval: accuracy of the classifier on the labeled set under tests/eval.
+eval: install
+	$(PY) -m airflow_provider_kmrl.classification.evaluate tests/eval
 
 clean: stop
 	rm -rf $(KMRL_STATE_DIR)

@@ -353,9 +353,13 @@ s3_pid() { our_pid "$S3_PIDFILE" "-dir=$S3_DATA "; }
 s3_start() {
   local pid t0 weed p rc
   if pid=$(s3_pid); then
-    s3_probe 5 "$pid" || die "s3: weed pid=$pid is running but ListBuckets fails on $S3_ENDPOINT"
-    echo "s3 ready pid=$pid endpoint=$S3_ENDPOINT start_ms=0 (already running)"
-    return 0
+    if s3_probe 5 "$pid"; then
+      echo "s3 ready pid=$pid endpoint=$S3_ENDPOINT start_ms=0 (already running)"
+      return 0
+    fi
+    # A weed whose internal gRPC sockets went away never recovers by itself: restart it.
+    echo "s3: weed pid=$pid runs but ListBuckets fails on $S3_ENDPOINT; restarting it" >&2
+    stop_pid s3 "$pid" >/dev/null
   fi
   weed=$(weed_bin)
   for p in "$S3_PORT" "$S3_MASTER_PORT" "$S3_VOLUME_PORT" "$S3_FILER_PORT" "$S3_ADMIN_PORT" \
@@ -363,11 +367,13 @@ s3_start() {
            $((S3_FILER_PORT + 10000)) $((S3_ADMIN_PORT + 10000)); do
     port_open 127.0.0.1 "$p" && die "s3: port 127.0.0.1:$p (needed by weed mini) is already in use"
   done
-  mkdir -p "$S3_DATA"
+  mkdir -p "$S3_DATA" "$S3_DIR/tmp"
   t0=$(now_ms)
   # Credentials come from the environment on every start (they are not persisted by weed).
   # weed also saves these flags to $S3_DATA/mini.options; flags given here take precedence.
-  AWS_ACCESS_KEY_ID=$S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$S3_SECRET_KEY \
+  # weed puts its internal gRPC unix sockets in $TMPDIR; a private one keeps /tmp cleaners and
+  # other instances from deleting them under a running server.
+  TMPDIR="$S3_DIR/tmp" AWS_ACCESS_KEY_ID=$S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$S3_SECRET_KEY \
   launch "$S3_PIDFILE" "$S3_LOG" "$weed" mini \
     -dir="$S3_DATA" -ip=127.0.0.1 -ip.bind=127.0.0.1 \
     -s3.port="$S3_PORT" -master.port="$S3_MASTER_PORT" -volume.port="$S3_VOLUME_PORT" \

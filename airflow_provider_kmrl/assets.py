@@ -9,3 +9,25 @@ READY_FOR_EXTRACTION = Asset(name="kmrl_ready_for_extraction", uri="kmrl://ready
 
 #: Declared as the operator's outlet so that a run with nothing new emits no event at all.
 INGEST_ANNOUNCEMENTS = AssetAlias(name="kmrl_ingest_announcements")
+
+#: Downstream DAGs emit this (``extra={"doc_ids": [...], "consumer": "ocr"}``) after using documents;
+#: ``kmrl_lineage`` records a ``consumed`` event on each of them.
+DOCUMENTS_CONSUMED = Asset(name="kmrl_documents_consumed", uri="kmrl://documents_consumed")
+
+
+def report_consumption(doc_ids: list[str], consumer: str, postgres_conn_id: str = "kmrl_postgres") -> int:
+    """Record right now that ``consumer`` used ``doc_ids`` (call it from a downstream task).
+
+    The alternative to emitting :data:`DOCUMENTS_CONSUMED`: it writes the ``consumed`` events directly,
+    tagged with the calling task's DAG and run.
+    """
+    from airflow.sdk import get_current_context
+
+    from airflow_provider_kmrl.operators.maintenance import _catalog, _run_context
+    from airflow_provider_kmrl.pipeline.lineage import record_consumption
+
+    catalog = _catalog(postgres_conn_id)
+    try:
+        return record_consumption(catalog, doc_ids, consumer, _run_context(get_current_context()))
+    finally:
+        catalog.close()

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import socket
+import subprocess
 from typing import Any
 
 import psycopg2
@@ -73,3 +76,49 @@ def assert_corpus_statuses(found: dict[str, dict[str, Any]], expected: dict[str,
             assert reason.lower() in (row["rejection_reason"] or "").lower(), (path, row["rejection_reason"])
         if row["status"] == "success":
             assert row["scan_status"] == "clean", path
+
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SERVICES = os.path.join(REPO, "scripts", "services.sh")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class PrivateClamd:
+    """A clamd of our own (own port, state and limits), so tests may stop and start it."""
+
+    def __init__(self, state_dir: str, **limits: str) -> None:
+        self.port = _free_port()
+        self.env = {**os.environ, "KMRL_STATE_DIR": state_dir, "KMRL_CLAMD_PORT": str(self.port), **limits}
+
+    def _services(self, action: str) -> None:
+        subprocess.run([SERVICES, action, "clamd"], env=self.env, check=True, capture_output=True, timeout=120)
+
+    def start(self) -> None:
+        self._services("start")
+
+    def stop(self) -> None:
+        self._services("stop")
+
+    def scanner(self):
+        from airflow_provider_kmrl.pipeline.scan import ClamdAddress, ClamdScanner
+
+        return ClamdScanner(ClamdAddress(host="127.0.0.1", port=self.port, timeout=30))
+
+    @property
+    def db_dir(self) -> str:
+        return os.path.join(self.env["KMRL_STATE_DIR"], "clamd", "db")
+
+    def add_signature(self, name: str, marker: bytes) -> None:
+        """Add an ndb signature for ``marker`` and make clamd reload its database."""
+        with open(os.path.join(self.db_dir, "kmrl-extra.ndb"), "a") as fh:
+            fh.write(f"{name}:0:*:{marker.hex()}\n")
+        with socket.create_connection(("127.0.0.1", self.port), timeout=10) as sock:
+            sock.sendall(b"zRELOAD\0")
+            sock.recv(100)
+
+

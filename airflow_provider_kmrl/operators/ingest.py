@@ -125,6 +125,21 @@ class IngestDocumentsOperator(BaseOperator):
             )
         return result
 
+    def get_openlineage_facets_on_complete(self, task_instance: Any) -> Any:
+        """Inputs: the source; outputs: the raw bucket and the documents table (OpenLineage is optional)."""
+        try:
+            from airflow.providers.openlineage.extractors import OperatorLineage
+            from openlineage.client.event_v2 import Dataset
+        except ImportError:
+            return None
+        return OperatorLineage(
+            inputs=[Dataset(namespace=f"kmrl-{self.source_kind}", name=self.source_name)],
+            outputs=[
+                Dataset(namespace=f"kmrl-store://{self.store_conn_id}", name=self.raw_bucket),
+                Dataset(namespace=f"postgres://{self.postgres_conn_id}", name="public.documents"),
+            ],
+        )
+
     def _window(self) -> Window | None:
         from airflow_provider_kmrl.pipeline.models import Window
 

@@ -156,12 +156,33 @@ class IngestEngine:
         rows = self.catalog.unfinished(source.name, self.settings.max_retries)
         if rows:
             log.info("source=%s resuming %d unfinished documents", source.name, len(rows))
+        self._reprocess_rows(source, rows, pool, spool, summary)
+
+    def retry(self, source: DocumentSource, rows: Sequence[LedgerRow]) -> RunSummary:
+        """Fetch ``rows`` (failed documents) again from their source and run them through the pipeline."""
+        self.scanner.ping()
+        for bucket in (self.settings.raw_bucket, self.settings.quarantine_bucket):
+            self.store.ensure_bucket(bucket)
+        self._source = source
+        summary = RunSummary(source.name)
+        spool = os.path.join(self.settings.spool_dir, f"{source.name}-retry-{uuid.uuid4().hex[:8]}")
+        try:
+            with ThreadPoolExecutor(self.settings.concurrency, thread_name_prefix="kmrl-retry") as pool:
+                note = ("reprocessed", {"action": "retry"})
+                self._reprocess_rows(source, rows, pool, spool, summary, note=note)
+        finally:
+            shutil.rmtree(spool, ignore_errors=True)
+        return summary
+
+    def _reprocess_rows(self, source, rows, pool, spool, summary, note=None) -> None:
         for chunk in _chunks(rows, self.settings.batch_size):
             items, gone = [], []
             for row in chunk:
                 item = source.reopen(row.source_id, row.file_name, row.source_metadata)
                 (items.append(item) if item else gone.append(row))
-            self._process_batch(source, items, {r.source_id: r for r in chunk}, pool, spool, summary, gone=gone)
+            self._process_batch(
+                source, items, {r.source_id: r for r in chunk}, pool, spool, summary, gone=gone, note=note
+            )
 
     # -- one batch --------------------------------------------------------------------------
 
@@ -174,6 +195,7 @@ class IngestEngine:
         spool: str,
         summary: RunSummary,
         gone: Sequence[LedgerRow] = (),
+        note: tuple[str, dict[str, Any]] | None = None,
     ) -> None:
         if not items and not gone:
             return
@@ -194,7 +216,13 @@ class IngestEngine:
                 except _INFRASTRUCTURE_ERRORS as err:
                     failure = failure or err
                     outcomes.append(self._failed(w, f"not processed: {err}"))
+                except Exception as err:  # one document's surprise must not abort the batch
+                    log.exception("document %s failed", w.doc_id)
+                    outcomes.append(self._failed(w, f"unexpected error: {type(err).__name__}: {err}"))
             outcomes += [self._vanished(r) for r in gone if r.doc_id in lock.locked]
+            if note is not None:
+                for outcome in outcomes:
+                    outcome.events.insert(0, note)
             lock.complete(outcomes, self.context)
         self._after_commit(source, outcomes, summary)
         if failure is not None:

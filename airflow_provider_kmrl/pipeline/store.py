@@ -41,6 +41,14 @@ class DocumentStore(Protocol):
 
     def delete(self, bucket: str, key: str) -> None: ...
 
+    def move(self, bucket: str, key: str, to_bucket: str, to_key: str) -> str:
+        """Move an object (copy, then delete the source) and return its new URI."""
+        ...
+
+    def download(self, bucket: str, key: str, path: str) -> None:
+        """Stream an object to a local file."""
+        ...
+
     def list_objects(self, bucket: str, prefix: str = "") -> Iterator[StoredObject]: ...
 
     def sha256_of(self, bucket: str, key: str) -> str: ...
@@ -70,8 +78,11 @@ class LocalFolderStore:
 
     def put_file(self, bucket: str, key: str, path: str, content_type: str | None = None) -> str:
         target = self._path(bucket, key)
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".part-")
+        try:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".part-")
+        except OSError as err:
+            raise StoreUnavailable(f"cannot write {target}: {err}") from err
         try:
             with os.fdopen(fd, "wb") as out, open(path, "rb") as src:
                 shutil.copyfileobj(src, out, CHUNK_SIZE)
@@ -92,6 +103,15 @@ class LocalFolderStore:
 
     def delete(self, bucket: str, key: str) -> None:
         _unlink_quietly(self._path(bucket, key))
+
+    def move(self, bucket: str, key: str, to_bucket: str, to_key: str) -> str:
+        target = self._path(to_bucket, to_key)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        os.replace(self._path(bucket, key), target)
+        return self.uri(to_bucket, to_key)
+
+    def download(self, bucket: str, key: str, path: str) -> None:
+        shutil.copyfile(self._path(bucket, key), path)
 
     def list_objects(self, bucket: str, prefix: str = "") -> Iterator[StoredObject]:
         base = os.path.join(self.root, bucket)
@@ -176,6 +196,24 @@ class MinioStore:
 
     def delete(self, bucket: str, key: str) -> None:
         self.client.remove_object(bucket, key)
+
+    def move(self, bucket: str, key: str, to_bucket: str, to_key: str) -> str:
+        from minio.commonconfig import CopySource
+
+        self.ensure_bucket(to_bucket)
+        self.client.copy_object(to_bucket, to_key, CopySource(bucket, key))
+        self.client.remove_object(bucket, key)
+        return self.uri(to_bucket, to_key)
+
+    def download(self, bucket: str, key: str, path: str) -> None:
+        response = self.client.get_object(bucket, key)
+        try:
+            with open(path, "wb") as out:
+                for chunk in response.stream(CHUNK_SIZE):
+                    out.write(chunk)
+        finally:
+            response.close()
+            response.release_conn()
 
     def list_objects(self, bucket: str, prefix: str = "") -> Iterator[StoredObject]:
         for obj in self.client.list_objects(bucket, prefix=prefix or None, recursive=True):

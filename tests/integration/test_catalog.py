@@ -29,10 +29,10 @@ def test_migrations_are_safe_when_many_tasks_start_at_once(pg_dsn):
         t.join()
     assert not errors
     applied = [r for r in results if r]
-    assert len(applied) == 1 and applied[0] == ["0001_documents", "0002_document_events"]
+    assert len(applied) == 1 and applied[0][:2] == ["0001_documents", "0002_document_events"]
     with psycopg2.connect(pg_dsn) as conn, conn.cursor() as cur:
         cur.execute("SELECT version FROM kmrl_schema_migrations ORDER BY version")
-        assert [r[0] for r in cur.fetchall()] == [1, 2]
+        assert [r[0] for r in cur.fetchall()] == list(range(1, len(applied[0]) + 1))
 
 
 def test_database_refuses_success_without_a_clean_scan(catalog):

@@ -13,36 +13,10 @@ from airflow_provider_kmrl.exceptions import ScannerUnavailable
 from airflow_provider_kmrl.pipeline.models import ScanStatus
 from airflow_provider_kmrl.pipeline.scan import ClamdAddress, ClamdScanner
 from tests import corpus
-from tests.helpers import rows
+from tests.helpers import PrivateClamd, _free_port, rows
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SERVICES = os.path.join(REPO, "scripts", "services.sh")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class PrivateClamd:
-    """A clamd of our own (own port, state and limits), so tests may stop and start it."""
-
-    def __init__(self, state_dir: str, **limits: str) -> None:
-        self.port = _free_port()
-        self.env = {**os.environ, "KMRL_STATE_DIR": state_dir, "KMRL_CLAMD_PORT": str(self.port), **limits}
-
-    def _services(self, action: str) -> None:
-        subprocess.run([SERVICES, action, "clamd"], env=self.env, check=True, capture_output=True, timeout=120)
-
-    def start(self) -> None:
-        self._services("start")
-
-    def stop(self) -> None:
-        self._services("stop")
-
-    def scanner(self) -> ClamdScanner:
-        return ClamdScanner(ClamdAddress(host="127.0.0.1", port=self.port, timeout=30))
 
 
 @pytest.fixture()

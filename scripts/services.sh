@@ -371,6 +371,8 @@ s3_start() {
   t0=$(now_ms)
   # Credentials come from the environment on every start (they are not persisted by weed).
   # weed also saves these flags to $S3_DATA/mini.options; flags given here take precedence.
+  # Every bucket is a collection with volumes of its own; weed's automatic volume limit (76 here)
+  # runs out after a few dozen buckets, so set a generous one (volumes are not preallocated).
   # weed puts its internal gRPC unix sockets in $TMPDIR; a private one keeps /tmp cleaners and
   # other instances from deleting them under a running server.
   TMPDIR="$S3_DIR/tmp" AWS_ACCESS_KEY_ID=$S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$S3_SECRET_KEY \
@@ -380,7 +382,8 @@ s3_start() {
     -filer.port="$S3_FILER_PORT" -admin.port="$S3_ADMIN_PORT" \
     -admin.ui=false -s3.autoCreateBucket=false -master.telemetry=false \
     -webdav=false -s3.port.iceberg=0 -s3.port.lance=0 \
-    -filer.localSocket="$S3_DIR/filer.sock" -s3.localSocket="$S3_DIR/s3.sock"
+    -filer.localSocket="$S3_DIR/filer.sock" -s3.localSocket="$S3_DIR/s3.sock" \
+    -volume.max="${KMRL_S3_MAX_VOLUMES:-1000}"
   pid=$(head -n1 "$S3_PIDFILE")
   rc=0; s3_probe "$S3_TIMEOUT" "$pid" || rc=$?
   if [ "$rc" -ne 0 ]; then

@@ -98,10 +98,22 @@ def minio_store(minio_client):
 
 
 @pytest.fixture()
-def buckets() -> tuple[str, str]:
-    """Unique raw and quarantine bucket names for one test."""
+def buckets(services) -> Iterator[tuple[str, str]]:
+    """Unique raw and quarantine bucket names for one test, removed from the S3 server afterwards."""
     tag = uuid.uuid4().hex[:10]
-    return f"raw-{tag}", f"quarantine-{tag}"
+    names = (f"raw-{tag}", f"quarantine-{tag}")
+    yield names
+    from minio import Minio
+
+    from airflow_provider_kmrl.hooks.minio import parse_endpoint
+
+    endpoint, secure = parse_endpoint(services["KMRL_S3_ENDPOINT"], None)
+    client = Minio(endpoint, services["KMRL_S3_ACCESS_KEY"], services["KMRL_S3_SECRET_KEY"], secure=secure)
+    for bucket in names:
+        if client.bucket_exists(bucket):
+            for obj in client.list_objects(bucket, recursive=True):
+                client.remove_object(bucket, obj.object_name)
+            client.remove_bucket(bucket)
 
 
 def pytest_collection_modifyitems(items):

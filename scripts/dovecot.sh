@@ -1,0 +1,306 @@
+#!/usr/bin/env bash
+# A Dovecot IMAP server on loopback for the e-mail source's tests, benchmarks and the demo.
+#
+# Usage: scripts/dovecot.sh start|stop|restart|status|env
+#   eval "$(scripts/dovecot.sh env)"   # exports KMRL_IMAP_* (host, ports, user, CA file, Maildir)
+#   status exits 3 when the server is not running or does not greet.
+#
+# Everything lives in ${KMRL_STATE_DIR:-<repo>/.state}/dovecot: the generated dovecot.conf (it does
+# not include /etc/dovecot), a self-signed TLS certificate, the users file, the oauth2 passdb
+# settings, the runtime directory and the user's Maildir. One state dir = one instance: tests run
+# a private one with their own KMRL_STATE_DIR and ports.
+#
+# Settings (env, defaults):
+#   KMRL_IMAP_PORT=1143 (plain + STARTTLS)   KMRL_IMAPS_PORT=1993 (implicit TLS)
+#   KMRL_IMAP_USER=kmrl  KMRL_IMAP_PASSWORD=kmrl-imap-secret
+#   KMRL_IMAP_OAUTH2_URL=http://127.0.0.1:9180/introspect  token introspection endpoint (RFC 7662
+#     style, POST token=...; must answer {"active": true, "username": "<user>"}) for XOAUTH2 and
+#     OAUTHBEARER logins
+#   KMRL_IMAP_MAIL_UID=8 KMRL_IMAP_MAIL_GID=8  owner of the mail files (Debian's "mail"; never 0)
+#   KMRL_DOVECOT_START_TIMEOUT=20
+#
+# Pitfalls handled here (see SERVICES.md section 3): the master keeps inherited stdio open, so it
+# runs in the foreground (-F) under setsid with stdio redirected; mail files must belong to a uid
+# >= first_valid_uid and every directory above the Maildir must be traversable by that uid;
+# auth_failure_delay is 0 and the anvil auth penalty is off, so that failed logins in tests do not
+# slow down the logins that follow them.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+STATE=$(realpath -m "${KMRL_STATE_DIR:-$REPO/.state}")
+LOGS=$STATE/logs
+DIR=$STATE/dovecot
+CONF=$DIR/dovecot.conf
+RUN=$DIR/run
+PIDFILE=$DIR/dovecot.pid
+TLS=$DIR/tls
+USERS=$DIR/users
+OAUTH2_CONF=$DIR/dovecot-oauth2.conf.ext
+LOG=$LOGS/dovecot.log
+OUT=$LOGS/dovecot.out
+
+HOST=127.0.0.1
+IMAP_PORT=${KMRL_IMAP_PORT:-1143}
+IMAPS_PORT=${KMRL_IMAPS_PORT:-1993}
+IMAP_USER=${KMRL_IMAP_USER:-kmrl}
+IMAP_PASSWORD=${KMRL_IMAP_PASSWORD:-kmrl-imap-secret}
+OAUTH2_URL=${KMRL_IMAP_OAUTH2_URL:-http://127.0.0.1:9180/introspect}
+MAIL_UID=${KMRL_IMAP_MAIL_UID:-8}
+MAIL_GID=${KMRL_IMAP_MAIL_GID:-8}
+HOME_DIR=$DIR/home/$IMAP_USER
+MAILDIR=$HOME_DIR/Maildir
+TIMEOUT=${KMRL_DOVECOT_START_TIMEOUT:-20}
+
+die() { echo "dovecot.sh: $*" >&2; exit 1; }
+now_ms() { date +%s%3N; }
+
+show_log() {
+  local f
+  for f in "$@"; do
+    [ -s "$f" ] || continue
+    echo "---- last lines of $f ----" >&2
+    tail -n 25 "$f" >&2
+  done
+}
+
+pid_alive() {  # exists and is not a zombie
+  local st
+  [ -n "${1:-}" ] && [ -r "/proc/$1/stat" ] || return 1
+  st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || return 1
+  [ -n "$st" ] && [ "$st" != Z ]
+}
+
+our_pid() {  # the pid in PIDFILE, if alive and its command line names our config
+  local pid
+  [ -s "$PIDFILE" ] || return 1
+  pid=$(head -n1 "$PIDFILE" | tr -dc 0-9)
+  pid_alive "$pid" || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "-c $CONF" || return 1
+  echo "$pid"
+}
+
+port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+greets() {  # the plain port answers with an IMAP "* OK" greeting
+  local line
+  line=$( (exec 3<>"/dev/tcp/$HOST/$IMAP_PORT" && IFS= read -r -t 3 l <&3 && printf %s "$l") 2>/dev/null) || return 1
+  [[ $line == "* OK"* ]]
+}
+
+with_lock() {
+  mkdir -p "$STATE" "$LOGS"
+  [ -e "$STATE/.gitignore" ] || echo '*' >"$STATE/.gitignore"
+  exec 9>"$STATE/.dovecot.lock"
+  flock -w 120 9 || die "timed out waiting for $STATE/.dovecot.lock"
+  "$@"
+  exec 9>&-
+}
+
+make_cert() {
+  [ -s "$TLS/cert.pem" ] && [ -s "$TLS/key.pem" ] && return 0
+  mkdir -p "$TLS"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+    -keyout "$TLS/key.pem.tmp" -out "$TLS/cert.pem.tmp" -days 3650 -subj "/CN=localhost" \
+    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" >/dev/null 2>&1 || die "openssl could not create a certificate"
+  chmod 600 "$TLS/key.pem.tmp"
+  mv "$TLS/key.pem.tmp" "$TLS/key.pem"
+  mv "$TLS/cert.pem.tmp" "$TLS/cert.pem"
+}
+
+make_mail_home() {
+  [ "$MAIL_UID" -ne 0 ] || die "mail files cannot belong to uid 0 (set KMRL_IMAP_MAIL_UID)"
+  mkdir -p "$MAILDIR"/{cur,new,tmp}
+  chmod 755 "$DIR" "$DIR/home"
+  chown -R "$MAIL_UID:$MAIL_GID" "$HOME_DIR"
+  # Dovecot drops to MAIL_UID before opening the Maildir: every parent must be traversable.
+  if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+    setpriv --reuid="$MAIL_UID" --regid="$MAIL_GID" --clear-groups test -x "$MAILDIR" ||
+      die "uid $MAIL_UID cannot reach $MAILDIR; make its parent directories o+x or use another KMRL_STATE_DIR"
+  fi
+}
+
+write_config() {
+  # passwd-file: user:{scheme}password:uid:gid::home
+  printf '%s:{PLAIN}%s:%s:%s::%s\n' "$IMAP_USER" "$IMAP_PASSWORD" "$MAIL_UID" "$MAIL_GID" "$HOME_DIR" >"$USERS.tmp"
+  mv "$USERS.tmp" "$USERS"
+  cat >"$OAUTH2_CONF" <<EOF
+# Generated by scripts/dovecot.sh: XOAUTH2/OAUTHBEARER tokens are checked by POSTing token=<t>.
+introspection_url = $OAUTH2_URL
+introspection_mode = post
+force_introspection = yes
+username_attribute = username
+active_attribute = active
+active_value = true
+timeout_msecs = 5000
+EOF
+  # Dovecot's auth process runs as the "dovecot" user and must read both files.
+  if getent group dovecot >/dev/null; then
+    chgrp dovecot "$USERS" "$OAUTH2_CONF"
+    chmod 640 "$USERS" "$OAUTH2_CONF"
+  else
+    chmod 644 "$USERS" "$OAUTH2_CONF"
+  fi
+  cat >"$CONF" <<EOF
+# Generated by scripts/dovecot.sh; rewritten on every start. Loopback only.
+instance_name = kmrl-dovecot-$(printf %s "$DIR" | md5sum | cut -c1-8)
+base_dir = $RUN
+state_dir = $DIR/state
+log_path = $LOG
+info_log_path = $LOG
+protocols = imap
+listen = $HOST
+ssl = yes
+ssl_cert = <$TLS/cert.pem
+ssl_key = <$TLS/key.pem
+ssl_dh = </usr/share/dovecot/dh.pem
+disable_plaintext_auth = no
+auth_mechanisms = plain login xoauth2 oauthbearer
+auth_failure_delay = 0
+auth_cache_size = 0
+first_valid_uid = $MAIL_UID
+mail_location = maildir:~/Maildir
+mail_fsync = never
+mail_max_userip_connections = 100
+imap_idle_notify_interval = 2 mins
+
+passdb {
+  driver = passwd-file
+  mechanisms = plain login
+  args = scheme=PLAIN username_format=%u $USERS
+}
+passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = $OAUTH2_CONF
+}
+userdb {
+  driver = passwd-file
+  args = username_format=%u $USERS
+}
+
+namespace inbox {
+  inbox = yes
+  separator = /
+  mailbox Sent {
+    special_use = \\Sent
+  }
+  mailbox Archive {
+    special_use = \\All
+    auto = create
+  }
+}
+
+service imap-login {
+  inet_listener imap {
+    address = $HOST
+    port = $IMAP_PORT
+  }
+  inet_listener imaps {
+    address = $HOST
+    port = $IMAPS_PORT
+    ssl = yes
+  }
+}
+# No per-IP penalty after failed logins (tests make some on purpose; all clients are 127.0.0.1).
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
+}
+service stats {
+  unix_listener stats-reader {
+    mode = 0600
+  }
+  unix_listener stats-writer {
+    mode = 0660
+  }
+}
+EOF
+}
+
+start() {
+  local pid t0 i p
+  command -v dovecot >/dev/null || die "dovecot not found (apt-get install dovecot-imapd, see scripts/install.sh)"
+  if pid=$(our_pid); then
+    if greets; then
+      echo "dovecot ready pid=$pid imap=$HOST:$IMAP_PORT imaps=$HOST:$IMAPS_PORT start_ms=0 (already running)"
+      return 0
+    fi
+    die "dovecot pid=$pid is running but does not greet on $HOST:$IMAP_PORT"
+  fi
+  for p in "$IMAP_PORT" "$IMAPS_PORT"; do
+    port_open "$HOST" "$p" && die "port $HOST:$p is already used by another process"
+  done
+  mkdir -p "$RUN" "$DIR/state"
+  make_cert
+  make_mail_home
+  write_config
+  dovecot -c "$CONF" -n >/dev/null 2>"$OUT.check" || { cat "$OUT.check" >&2; die "invalid generated config $CONF"; }
+  t0=$(now_ms)
+  rm -f "$PIDFILE"
+  # shellcheck disable=SC2016  # $$ and $0 expand in the wrapper shell
+  setsid bash -c 'echo $$ >"$0"; exec "$@"' "$PIDFILE" dovecot -F -c "$CONF" </dev/null >>"$OUT" 2>&1 9>&- &
+  for i in $(seq 100); do [ -s "$PIDFILE" ] && break; sleep 0.01; done
+  pid=$(head -n1 "$PIDFILE" 2>/dev/null) || die "could not start dovecot (no pidfile)"
+  for i in $(seq $((TIMEOUT * 20))); do
+    if greets; then
+      echo "dovecot ready pid=$pid imap=$HOST:$IMAP_PORT imaps=$HOST:$IMAPS_PORT start_ms=$(($(now_ms) - t0))"
+      return 0
+    fi
+    pid_alive "$pid" || { show_log "$OUT" "$LOG"; die "dovecot exited during startup"; }
+    sleep 0.05
+  done
+  show_log "$OUT" "$LOG"
+  kill -TERM "$pid" 2>/dev/null || true
+  die "dovecot did not greet on $HOST:$IMAP_PORT within ${TIMEOUT}s"
+}
+
+stop() {
+  local pid t0 i
+  if pid=$(our_pid); then
+    t0=$(now_ms)
+    kill -TERM "$pid" 2>/dev/null || true
+    for i in $(seq 300); do pid_alive "$pid" || break; sleep 0.05; done
+    if pid_alive "$pid"; then
+      echo "dovecot: pid $pid ignored SIGTERM for 15 s, sending SIGKILL" >&2
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    echo "dovecot stopped pid=$pid stop_ms=$(($(now_ms) - t0))"
+  else
+    echo "dovecot not running"
+  fi
+  rm -f "$PIDFILE"
+}
+
+status() {
+  local pid
+  if pid=$(our_pid) && greets; then
+    echo "dovecot running pid=$pid imap=$HOST:$IMAP_PORT imaps=$HOST:$IMAPS_PORT"
+  elif [ -n "${pid:-}" ]; then
+    echo "dovecot unhealthy pid=$pid (no greeting on $HOST:$IMAP_PORT)"; return 3
+  else
+    echo "dovecot stopped"; return 3
+  fi
+}
+
+env_out() {
+  printf 'export KMRL_IMAP_HOST=%q\n' "$HOST"
+  printf 'export KMRL_IMAP_PORT=%q\n' "$IMAP_PORT"
+  printf 'export KMRL_IMAPS_PORT=%q\n' "$IMAPS_PORT"
+  printf 'export KMRL_IMAP_USER=%q\n' "$IMAP_USER"
+  printf 'export KMRL_IMAP_PASSWORD=%q\n' "$IMAP_PASSWORD"
+  printf 'export KMRL_IMAP_CA_FILE=%q\n' "$TLS/cert.pem"
+  printf 'export KMRL_IMAP_MAILDIR=%q\n' "$MAILDIR"
+  printf 'export KMRL_IMAP_MAIL_UID=%q\n' "$MAIL_UID"
+  printf 'export KMRL_IMAP_MAIL_GID=%q\n' "$MAIL_GID"
+  printf 'export KMRL_DOVECOT_CONF=%q\n' "$CONF"
+}
+
+case ${1:-} in
+  start) with_lock start ;;
+  stop) with_lock stop ;;
+  restart) with_lock stop; with_lock start ;;
+  status) status ;;
+  env) env_out ;;
+  *) echo "usage: $0 start|stop|restart|status|env" >&2; exit 2 ;;
+esac

@@ -141,6 +141,8 @@ def _reprocess_dag(sources_file: str) -> DAG:
             "ingested_to": Param("", type="string", description="ISO date, exclusive"),
             "limit": Param(10000, type="integer", minimum=1),
             "max_retries": Param(0, type="integer", minimum=0, description="Retry ceiling; 0 = 2 x max_retries"),
+            "rules_file": Param("", type="string", description="reclassify: rule file; empty = $KMRL_RULES_FILE or packaged"),
+            "force": Param(False, type="boolean", description="reclassify: also documents already at this rules version"),
         },
     ) as dag:
         ReprocessDocumentsOperator(task_id="reprocess", sources_file=sources_file)

@@ -10,6 +10,7 @@ need_apt=()
 command -v clamd >/dev/null || need_apt+=(clamav-daemon)
 command -v dovecot >/dev/null || need_apt+=(dovecot-imapd)       # IMAP tests
 [ -x /usr/sbin/sshd ] || need_apt+=(openssh-server)               # SFTP tests
+command -v tesseract >/dev/null || need_apt+=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-mal)  # OCR (optional feature)
 [ -e /usr/lib/x86_64-linux-gnu/libmagic.so.1 ] || ldconfig -p | grep -q libmagic.so.1 || need_apt+=(libmagic1)
 if [ ${#need_apt[@]} -gt 0 ]; then
   # Package postinst scripts must not start daemons listening on every interface.

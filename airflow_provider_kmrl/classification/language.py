@@ -3,7 +3,8 @@
 Only letters count: digits, punctuation, table rules and amounts do not sway the result. Lines
 repeated across pages (letterheads, footers) count once, and tokens that say nothing about the
 language of the prose — URLs, e-mail addresses, all-capital acronyms such as KMRL or GST —
-are left out, so a Malayalam circular on an English letterhead stays Malayalam.
+are left out, so a Malayalam circular on an English letterhead stays Malayalam. Runs of 64 or
+more non-space characters (encoded data, not prose) are left out too.
 """
 
 from __future__ import annotations
@@ -14,11 +15,24 @@ from dataclasses import dataclass
 from airflow_provider_kmrl.classification.text import normalise
 
 LANGUAGES = ("en", "ml", "bilingual", "unknown")
+# Every pattern here is linear in the text: extracted text can hold megabyte-long "words"
+# (base64, hex dumps), on which an unbounded ``\S+@\S+`` backtracks quadratically.
+_LONG_RUN = re.compile(r"\S{64,}")
 _NOISE = re.compile(
-    r"\S+@\S+|(?:https?://|www\.)\S+|\b[A-Z][A-Z0-9&./-]{1,7}\b|\b(?:page|pg|no|ref|dt|dated)\b\.?",
-    re.IGNORECASE,
+    r"[^\s@]{1,64}@[^\s@]{1,255}|(?:https?://|www\.)\S+|\b(?:page|pg|no|ref|dt|dated|of)\b\.?", re.IGNORECASE
 )
-_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&./-]{1,7}\b")
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]{1,4}\b")
+# Malayalam letters and the vowel signs that complete them (not digits, virama or other marks).
+_MALAYALAM_LETTERS = re.compile(
+    "["
+    + "".join(
+        ch
+        for ch in map(chr, range(0x0D00, 0x0D80))
+        if ch.isalpha() or "\u0d3e" <= ch <= "\u0d4c" or ch == "\u0d57"
+    )
+    + "]+"
+)
+_NOT_LATIN = re.compile(r"[^A-Za-z]+")
 
 
 @dataclass(frozen=True)
@@ -35,21 +49,10 @@ class LanguageVerdict:
 
 def script_counts(text: str) -> tuple[int, int]:
     """(Malayalam letters incl. vowel signs, Latin letters) of ``text`` after removing noise."""
-    malayalam = latin = 0
-    seen: set[str] = set()
-    for line in normalise(text).splitlines():
-        line = line.strip()
-        if not line or line in seen:
-            continue
-        seen.add(line)
-        line = _ACRONYM.sub(" ", line)
-        line = _NOISE.sub(" ", line)
-        for ch in line:
-            if "\u0d00" <= ch <= "\u0d7f":
-                if ch.isalpha() or "\u0d3e" <= ch <= "\u0d4c" or ch == "\u0d57":
-                    malayalam += 1
-            elif ch.isascii() and ch.isalpha():
-                latin += 1
+    lines = dict.fromkeys(line.strip() for line in normalise(text).splitlines())  # repeats count once
+    body = _NOISE.sub(" ", _ACRONYM.sub(" ", _LONG_RUN.sub(" ", "\n".join(lines))))
+    malayalam = sum(map(len, _MALAYALAM_LETTERS.findall(body)))
+    latin = len(_NOT_LATIN.sub("", body))
     return malayalam, latin
 
 

@@ -13,49 +13,75 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 ML_FIRST, ML_LAST = "\u0d00", "\u0d7f"
 VIRAMA = "\u0d4d"
 ZWJ, ZWNJ = "\u200d", "\u200c"
 # Old-style chillu (consonant + virama + ZWJ) -> atomic chillu letter (Unicode 5.1).
 _OLD_CHILLU = {
-    "\u0d23": "\u0d7a", "\u0d28": "\u0d7b", "\u0d30": "\u0d7c", "\u0d32": "\u0d7d", "\u0d33": "\u0d7e",
+    "\u0d23": "\u0d7a",
+    "\u0d28": "\u0d7b",
+    "\u0d30": "\u0d7c",
+    "\u0d32": "\u0d7d",
+    "\u0d33": "\u0d7e",
     "\u0d15": "\u0d7f",
 }
 _OLD_CHILLU_RE = re.compile("([" + "".join(_OLD_CHILLU) + "])" + VIRAMA + ZWJ)
 # For matching keys: chillu -> its consonant, and RRA -> RA (സർക്കുലർ inflects to ...ലറിൽ).
-_KEY_MAP = str.maketrans({
-    "\u0d7a": "\u0d23", "\u0d7b": "\u0d28", "\u0d7c": "\u0d30", "\u0d7d": "\u0d32", "\u0d7e": "\u0d33",
-    "\u0d7f": "\u0d15", "\u0d31": "\u0d30", "\u0d54": "\u0d2e", "\u0d55": "\u0d2f", "\u0d56": "\u0d34",
-})
+_KEY_MAP = str.maketrans(
+    {
+        "\u0d7a": "\u0d23",
+        "\u0d7b": "\u0d28",
+        "\u0d7c": "\u0d30",
+        "\u0d7d": "\u0d32",
+        "\u0d7e": "\u0d33",
+        "\u0d7f": "\u0d15",
+        "\u0d31": "\u0d30",
+        "\u0d54": "\u0d2e",
+        "\u0d55": "\u0d2f",
+        "\u0d56": "\u0d34",
+    }
+)
 _DEPENDENT = "\u0d00-\u0d03\u0d3b\u0d3c\u0d3e-\u0d4d\u0d57\u0d62\u0d63"
 _CONSONANT = "\u0d15-\u0d3a"
 _PRE_BASE = "\u0d46\u0d47\u0d48"
-# A glyph code a PDF text layer left inside a word, just before a vowel sign: "പരിശ1ോധന".
-_STRAY_IN_WORD = re.compile(f"(?<=[\u0d00-\u0d7f])[^\\s\u0d00-\u0d7f]{{1,2}}(?=[{_DEPENDENT}])")
+# Glyph codes a PDF text layer left inside a word: "പരിശ1ോധന", "മെ?ട്രAോ". Separators that
+# do occur between Malayalam words without spaces (- / . , : ; brackets) are kept.
+_STRAY_IN_WORD = re.compile(
+    f"(?<=[\u0d00-\u0d7f])(?:[^\\s\u0d00-\u0d7f]{{1,2}}(?=[{_DEPENDENT}])|[A-Za-z0-9?&\"'!#$%*+<=>@^_`|~]{{1,2}}(?=[\u0d00-\u0d7f]))"
+)
 # A pre-base vowel sign that does not follow a consonant is in visual order: move it after
 # the consonant cluster it belongs to ("െക" -> "കെ", "േസ്റ്റ" -> "സ്റ്റേ").
 _VISUAL_ORDER = re.compile(
     f"(?<![{_CONSONANT}{VIRAMA}\u0d3c])([{_PRE_BASE}])((?:[{_CONSONANT}]{VIRAMA})*[{_CONSONANT}])"
 )
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\ufeff\u200b" + ZWJ + ZWNJ), None)
+_INVISIBLE = re.compile("[\u00ad\ufeff\u200b" + ZWJ + ZWNJ + "]")
+_MALAYALAM = re.compile("[\u0d00-\u0d7f]")
+MAX_WORD = 48
 _TOKEN = re.compile(r"[a-z0-9]+|[\u0d00-\u0d7f]+", re.IGNORECASE)
 
 
 def normalise(text: str) -> str:
     """NFC, atomic chillus, no zero-width characters, and repaired PDF-order Malayalam."""
-    text = unicodedata.normalize("NFC", text)
-    if not _has_malayalam(text):
-        return text.translate(_INVISIBLE)
-    text = _OLD_CHILLU_RE.sub(lambda m: _OLD_CHILLU[m.group(1)], text)
-    text = text.translate(_INVISIBLE)
+    if text.isascii():
+        return text
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    malayalam = _has_malayalam(text)
+    if malayalam:
+        text = _OLD_CHILLU_RE.sub(lambda m: _OLD_CHILLU[m.group(1)], text)
+    if _INVISIBLE.search(text):
+        text = _INVISIBLE.sub("", text)
+    if not malayalam:
+        return text
     text = _STRAY_IN_WORD.sub("", text)
-    text = _VISUAL_ORDER.sub(r"\2\1", text)
-    return unicodedata.normalize("NFC", text)
+    text, moved = _VISUAL_ORDER.subn(r"\2\1", text)
+    return unicodedata.normalize("NFC", text) if moved else text  # moved signs may compose (െ + ാ = ൊ)
 
 
 def _has_malayalam(text: str) -> bool:
-    return any(ML_FIRST <= ch <= ML_LAST for ch in text)
+    return _MALAYALAM.search(text) is not None
 
 
 def is_malayalam(token: str) -> bool:
@@ -82,6 +108,7 @@ def malayalam_key(word: str) -> str:
     return key
 
 
+@lru_cache(maxsize=100_000)
 def key_of(token: str) -> str:
     return malayalam_key(token) if is_malayalam(token) else english_key(token)
 
@@ -94,7 +121,8 @@ class Tokens:
 
     @classmethod
     def of(cls, text: str) -> Tokens:
-        return cls(tuple(key_of(t) for t in _TOKEN.findall(normalise(text))))
+        # No term is longer than MAX_WORD; longer runs are encoded data and would only fill the cache.
+        return cls(tuple(key_of(t) for t in _TOKEN.findall(normalise(text)) if len(t) <= MAX_WORD))
 
 
 def words(text: str) -> list[str]:

@@ -98,7 +98,7 @@ class ReprocessDocumentsOperator(BaseOperator):
         if action not in ACTIONS:
             raise ValueError(f"action must be one of {', '.join(ACTIONS)}, got {action!r}")
         config = load_sources(self.sources_file or default_sources_path())
-        default_status = {"retry": "failed", "rescan": "success,quarantined", "reclassify": "success"}[action]
+        default_status = {"retry": "failed", "rescan": "success,quarantined", "reclassify": "success,duplicate"}[action]
         selection = Selection(
             source=params.get("source") or None,
             statuses=tuple(s.strip() for s in (params.get("status") or default_status).split(",") if s.strip()),
@@ -160,11 +160,17 @@ class ReprocessDocumentsOperator(BaseOperator):
             engine.catalog.close()
 
     def _reclassify(self, config, selection, ceiling, context) -> dict[str, Any]:
-        from airflow_provider_kmrl.pipeline.reprocess import reclassify
+        from airflow_provider_kmrl.classification.reclassify import reclassify_documents
 
         engine = self._engine(config, selection.source, ceiling, context)
+        params = context.get("params") or {}
         try:
-            return reclassify(engine.catalog, engine.store, engine.classifier, selection, engine.context)
+            return reclassify_documents(
+                engine.catalog, engine.store, rules_file=params.get("rules_file") or None,
+                source=selection.source, statuses=selection.statuses, ingested_from=selection.ingested_from,
+                ingested_to=selection.ingested_to, force=bool(params.get("force")), limit=selection.limit,
+                context=engine.context,
+            ).as_dict()
         finally:
             engine.catalog.close()
 

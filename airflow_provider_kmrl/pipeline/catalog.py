@@ -19,9 +19,9 @@ from typing import Any
 
 import psycopg2
 import psycopg2.extras
-import psycopg2.pool
 
 from airflow_provider_kmrl.pipeline.models import Outcome, SourceItem, Status
+from airflow_provider_kmrl.pipeline.pool import ConnectionPool
 
 log = logging.getLogger(__name__)
 
@@ -65,11 +65,11 @@ class RunContext:
 
 
 class Catalog:
-    """Postgres access for the pipeline, over a small thread-safe connection pool."""
+    """Postgres access for the pipeline, over a small thread-safe pool of kept connections."""
 
     def __init__(self, dsn: str, max_connections: int = 8) -> None:
         self.dsn = dsn
-        self._pool = psycopg2.pool.ThreadedConnectionPool(1, max_connections, dsn)
+        self._pool = ConnectionPool(dsn, max_connections)
 
     def close(self) -> None:
         self._pool.closeall()
@@ -265,8 +265,12 @@ class BatchLock:
         if not originals:
             return []
         with self.conn.cursor() as cur:
-            for checksum in sorted(originals):
-                cur.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 7240))", (checksum,))
+            # One statement, locks taken in sorted order (no deadlock between runs); a statement per
+            # checksum made the batch's commit one round trip per document.
+            cur.execute(
+                "SELECT count(pg_advisory_xact_lock(hashtextextended(c, 7240))) FROM unnest(%s::text[]) AS c",
+                (sorted(originals),),
+            )
             cur.execute(
                 "SELECT DISTINCT ON (checksum) checksum, id::text, object_uri FROM documents"
                 " WHERE checksum = ANY(%s) AND status = 'success' AND NOT (id = ANY(%s::uuid[]))"

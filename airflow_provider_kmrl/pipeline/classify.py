@@ -8,12 +8,20 @@ implementing :class:`Classifier`.
 
 from __future__ import annotations
 
+import re
+import string
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from airflow_provider_kmrl.pipeline.models import Classification
 
 _TEXT_BYTES = 256 * 1024
+# Malayalam letters and vowel signs (U+0D3E-U+0D4D); digits and other signs of the block are not counted.
+_MALAYALAM_LETTERS = "".join(
+    ch for ch in map(chr, range(0x0D00, 0x0D80)) if ch.isalpha() or "\u0d3e" <= ch <= "\u0d4d"
+)
+_MALAYALAM_RUN = re.compile(f"[{re.escape(_MALAYALAM_LETTERS)}]+")
+_LATIN_LETTERS = string.ascii_letters.encode()
 
 
 @dataclass(frozen=True)
@@ -36,13 +44,11 @@ def language_of(text: str, bilingual_share: float = 0.15) -> str:
     Digits, punctuation and whitespace are ignored, so numbers and tables do not sway it; a
     document is bilingual when the minority script holds at least ``bilingual_share`` of letters.
     """
-    malayalam = latin = 0
-    for ch in text:
-        if "\u0d00" <= ch <= "\u0d7f":
-            if ch.isalpha() or "\u0d3e" <= ch <= "\u0d4d":  # letters and vowel signs
-                malayalam += 1
-        elif ch.isascii() and ch.isalpha():
-            latin += 1
+    # Counted in C (a regex over runs of Malayalam letters, a byte translate for Latin ones): a
+    # Python loop over every character cost ~4 ms per 20 KB text, more than its virus scan.
+    malayalam = sum(map(len, _MALAYALAM_RUN.findall(text)))
+    raw = text.encode("utf-8", "ignore")
+    latin = len(raw) - len(raw.translate(None, _LATIN_LETTERS))
     letters = malayalam + latin
     if letters < 3:
         return "unknown"

@@ -16,6 +16,7 @@ Crash points and why each is safe (tested by killing the process at each):
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import shutil
@@ -28,9 +29,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
+from airflow_provider_kmrl.classification.classifier import default_classifier
 from airflow_provider_kmrl.exceptions import ScannerUnavailable, StoreUnavailable
 from airflow_provider_kmrl.pipeline.catalog import Catalog, LedgerRow, RunContext
-from airflow_provider_kmrl.pipeline.classify import Classifier, ClassifyInput, ScriptRatioClassifier
+from airflow_provider_kmrl.pipeline.classify import Classifier, ClassifyInput
 from airflow_provider_kmrl.pipeline.detect import check_type
 from airflow_provider_kmrl.pipeline.keys import document_id, object_key
 from airflow_provider_kmrl.pipeline.models import (
@@ -49,6 +51,7 @@ from airflow_provider_kmrl.sources.base import DocumentSource
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 _INFRASTRUCTURE_ERRORS = (ScannerUnavailable, StoreUnavailable)
+_LOOKUP_PAGE = 1000  # listed items looked up in the ledger with one query
 
 
 class CheckpointStore(Protocol):
@@ -94,7 +97,7 @@ class IngestEngine:
         self.catalog = catalog
         self.scanner = scanner
         self.store = store
-        self.classifier = classifier or ScriptRatioClassifier()
+        self.classifier = classifier or default_classifier()
         self.settings = settings or IngestSettings()
         self.context = context or RunContext()
         self._owners: dict[str, tuple[str, str]] = {}
@@ -137,21 +140,50 @@ class IngestEngine:
     def _ingest_new(self, source, checkpoints, window, pool, spool, summary) -> None:
         incremental = window is None and checkpoints is not None
         checkpoint = checkpoints.load() if incremental else None
-        for batch in _chunks(source.list_items(checkpoint, window), self.settings.batch_size):
+        complete = True
+        for batch, known in self._known_batches(source.name, source.list_items(checkpoint, window)):
             summary.listed += len(batch)
-            known = self.catalog.known(source.name, [i.source_id for i in batch])
             finished = [i for i in batch if (r := known.get(i.source_id)) and r.is_final(self.settings.max_retries)]
             summary.skipped_known += len(finished)
-            todo = [i for i in batch if i not in finished]
+            finished_ids = {i.source_id for i in finished}
+            todo = [i for i in batch if i.source_id not in finished_ids]
             self._process_batch(source, todo, known, pool, spool, summary)
             for item in finished:
                 source.after_ingest(item)  # finishes a move/delete a crash interrupted
             if incremental:
-                committed = self._committed_prefix(source.name, batch)
+                # A batch of known, final items is committed as a whole: no need to ask again.
+                committed = self._committed_prefix(source.name, batch) if todo else batch
+                before = json.dumps(checkpoint, sort_keys=True, default=str)
                 checkpoint = source.next_checkpoint(checkpoint, committed)
                 if checkpoint is not None:
-                    checkpoints.save(checkpoint)
+                    if json.dumps(checkpoint, sort_keys=True, default=str) != before:
+                        checkpoints.save(checkpoint)  # an unchanged cursor is not rewritten (a Variable write)
                     summary.checkpoint = checkpoint
+                complete = complete and len(committed) == len(batch)
+        if incremental and complete:
+            # The whole listing is committed. A source may have scanned things that offered no
+            # item (mail without attachments); an empty committed prefix lets it move past them.
+            before = json.dumps(checkpoint, sort_keys=True, default=str)
+            final = source.next_checkpoint(checkpoint, [])
+            if final is not None and json.dumps(final, sort_keys=True, default=str) != before:
+                checkpoints.save(final)
+                summary.checkpoint = final
+
+    def _known_batches(
+        self, source_name: str, items: Iterable[SourceItem]
+    ) -> Iterator[tuple[list[SourceItem], dict[str, LedgerRow]]]:
+        """Batches of listed items with their ledger rows, asking the ledger once per page of items.
+
+        A batch with anything left to do is looked up again just before it is claimed, so its rows
+        are current; a batch whose rows are all final (most of an incremental run) costs no query.
+        """
+        for page in _chunks(items, max(self.settings.batch_size, _LOOKUP_PAGE)):
+            page_rows = self.catalog.known(source_name, [i.source_id for i in page])
+            for batch in _chunks(page, self.settings.batch_size):
+                rows = {i.source_id: page_rows[i.source_id] for i in batch if i.source_id in page_rows}
+                if len(rows) < len(batch) or not all(r.is_final(self.settings.max_retries) for r in rows.values()):
+                    rows = self.catalog.known(source_name, [i.source_id for i in batch])
+                yield batch, rows
 
     def _committed_prefix(self, source_name: str, batch: Sequence[SourceItem]) -> list[SourceItem]:
         """The leading items whose rows are committed; the cursor may only cover those."""
@@ -332,7 +364,8 @@ class IngestEngine:
     def _classify(self, work: _Work, spooled: Spooled, outcome: Outcome) -> None:
         try:
             outcome.classification = self.classifier.classify(
-                ClassifyInput(spooled.path, outcome.mime_type or "", work.item.file_name, work.item.metadata)
+                ClassifyInput(spooled.path, outcome.mime_type or "", work.item.file_name,
+                              {**work.item.metadata, **({"sender": work.item.sender} if work.item.sender else {})})
             )
         except Exception as err:  # classification is advisory: a crash here must not lose the document
             log.warning("classifier failed on %s: %s", work.doc_id, err)

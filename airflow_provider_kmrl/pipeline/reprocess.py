@@ -1,4 +1,6 @@
-"""Second chances for stored documents: retry the dead-letter set, re-scan, re-classify.
+"""Second chances for stored documents: retry the dead-letter set and re-scan.
+
+Re-classification lives in :mod:`airflow_provider_kmrl.classification.reclassify`.
 
 All three act on a selection (source, status, ingestion-date range) and leave an event on every
 document they touch, so the lineage shows what happened and why.
@@ -16,7 +18,6 @@ from typing import Any
 import psycopg2.extras
 
 from airflow_provider_kmrl.pipeline.catalog import Catalog, LedgerRow, RunContext
-from airflow_provider_kmrl.pipeline.classify import Classifier, ClassifyInput
 from airflow_provider_kmrl.pipeline.models import ScanStatus
 from airflow_provider_kmrl.pipeline.scan import Scanner
 from airflow_provider_kmrl.pipeline.store import DocumentStore
@@ -107,37 +108,6 @@ def rescan(
                 counts["newly_infected"] += 1
             else:
                 _events(catalog, [(row["id"], e) for e in events], context)
-    return counts
-
-
-def reclassify(
-    catalog: Catalog, store: DocumentStore, classifier: Classifier, selection: Selection,
-    context: RunContext | None = None,
-) -> dict[str, int]:
-    """Run ``classifier`` again on stored documents (after a rule change) and record what changed."""
-    context = context or RunContext()
-    counts = {"reclassified": 0, "changed": 0}
-    with tempfile.TemporaryDirectory(prefix="kmrl-reclassify-") as spool:
-        for row in _stored(catalog, selection):
-            path = os.path.join(spool, "object")
-            store.download(*store.locate(row["object_uri"]), path)
-            result = classifier.classify(
-                ClassifyInput(path, row["mime_type"] or "", row["file_name"], row["source_metadata"] or {}))
-            before = {k: row[k] for k in ("department", "doc_category", "language", "classifier_version")}
-            after = {"department": result.department, "doc_category": result.doc_category,
-                     "language": result.language, "classifier_version": result.classifier_version}
-            with catalog.connection() as conn, conn.cursor() as cur:
-                cur.execute(
-                    "UPDATE documents SET department = %(department)s, doc_category = %(doc_category)s,"
-                    " language = %(language)s, classifier_version = %(classifier_version)s, updated_at = now()"
-                    " WHERE id = %(id)s::uuid OR duplicate_of = %(id)s::uuid",
-                    {**after, "id": row["id"]},
-                )
-                conn.commit()
-            _events(catalog, [(row["id"], ("reclassified", {"before": before, "after": after,
-                                                           "confidence": result.confidence}))], context)
-            counts["reclassified"] += 1
-            counts["changed"] += before != after
     return counts
 
 

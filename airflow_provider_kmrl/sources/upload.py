@@ -62,6 +62,7 @@ class UploadFolderSource:
                 dirs[:] = [d for d in dirs if not d.startswith(".")]
             if processed:
                 dirs[:] = [d for d in dirs if os.path.join(folder, d) != processed]
+            relfolder = os.path.relpath(folder, self.root)  # once per folder: relpath is slow per file
             for name in files:
                 if name.startswith(".") and not self.options.include_hidden:
                     continue
@@ -72,7 +73,7 @@ class UploadFolderSource:
                     continue
                 if not _is_regular(st.st_mode):
                     continue
-                yield os.path.relpath(full, self.root), st.st_size, st.st_mtime_ns
+                yield (name if relfolder == "." else os.path.join(relfolder, name)), st.st_size, st.st_mtime_ns
 
     def _item(self, relpath: str, size: int, mtime_ns: int) -> SourceItem:
         ts = datetime.fromtimestamp(mtime_ns / 1e9, tz=timezone.utc)

@@ -1,0 +1,117 @@
+"""Find rule terms in a token sequence: English words whole (plural-tolerant), Malayalam by prefix.
+
+Terms are compiled once into dictionaries, so matching costs a few lookups per token whatever
+the number of terms: English keys are looked up directly, Malayalam tokens by each prefix length
+that some term has, and phrases by their first word, then checked word by word.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from airflow_provider_kmrl.classification.text import is_malayalam, key_of, normalise, words
+
+
+@dataclass(frozen=True)
+class Term:
+    """One rule term: ``text`` as written in the rule file, its label and weight."""
+
+    field: str  # "department" or "doc_category"
+    label: str
+    text: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    keys: tuple[str, ...]
+    prefix: tuple[bool, ...]  # per word: match as a prefix (Malayalam, or English ending in *)
+    terms: tuple[int, ...]
+
+
+class TermMatcher:
+    """Counts occurrences of many terms in a token sequence."""
+
+    def __init__(self, terms: Sequence[Term]) -> None:
+        self.terms = tuple(terms)
+        grouped: dict[tuple[tuple[str, ...], tuple[bool, ...]], list[int]] = {}
+        for index, term in enumerate(self.terms):
+            keys, prefix = _compile(term.text)
+            if keys:
+                grouped.setdefault((keys, prefix), []).append(index)
+        self._exact: dict[str, list[_Pattern]] = {}
+        by_prefix: dict[str, list[_Pattern]] = {}
+        for (keys, prefix), ids in grouped.items():
+            pattern = _Pattern(keys, prefix, tuple(ids))
+            (by_prefix if prefix[0] else self._exact).setdefault(keys[0], []).append(pattern)
+        # Prefix patterns by script, so an English token never tries Malayalam stems and back.
+        self._ml_prefix = {k: v for k, v in by_prefix.items() if is_malayalam(k)}
+        self._en_prefix = {k: v for k, v in by_prefix.items() if not is_malayalam(k)}
+        self._ml_lengths = sorted({len(k) for k in self._ml_prefix})
+        self._en_lengths = sorted({len(k) for k in self._en_prefix})
+
+    def count(self, keys: Sequence[str]) -> Counter[int]:
+        """Occurrences of each term (by index in ``terms``) in the token keys."""
+        found: Counter[int] = Counter()
+        exact = self._exact
+        for i, key in enumerate(keys):
+            if key in exact:
+                self._try(exact[key], keys, i, found)
+            malayalam = is_malayalam(key)
+            index, lengths = (
+                (self._ml_prefix, self._ml_lengths) if malayalam else (self._en_prefix, self._en_lengths)
+            )
+            for length in lengths:
+                if length > len(key):
+                    break
+                patterns = index.get(key[:length])
+                if patterns:
+                    self._try(patterns, keys, i, found)
+        return found
+
+    @staticmethod
+    def _try(patterns: list[_Pattern], keys: Sequence[str], i: int, found: Counter[int]) -> None:
+        for pattern in patterns:
+            if len(pattern.keys) == 1 or _rest_matches(pattern, keys, i):
+                for term in pattern.terms:
+                    found[term] += 1
+
+
+def _compile(text: str) -> tuple[tuple[str, ...], tuple[bool, ...]]:
+    wildcard = text.rstrip().endswith("*")
+    raw = words(normalise(text.rstrip().rstrip("*")))
+    keys, prefix = [], []
+    for position, word in enumerate(raw):
+        keys.append(key_of(word) if not (wildcard and position == len(raw) - 1) else word.lower())
+        prefix.append(is_malayalam(word) or (wildcard and position == len(raw) - 1))
+    return tuple(keys), tuple(prefix)
+
+
+def compiled_key(text: str) -> tuple[str, ...]:
+    """The matching form of a term: terms with equal keys match exactly the same words."""
+    keys, prefix = _compile(text)
+    return tuple(f"{k}*" if p else k for k, p in zip(keys, prefix, strict=True))
+
+
+def _rest_matches(pattern: _Pattern, keys: Sequence[str], start: int) -> bool:
+    if start + len(pattern.keys) > len(keys):
+        return False
+    for offset, (want, is_prefix) in enumerate(zip(pattern.keys, pattern.prefix, strict=True)):
+        got = keys[start + offset]
+        if not (got.startswith(want) if is_prefix else got == want):
+            return False
+    return True
+
+
+def token_keys(texts: Iterable[str]) -> list[str]:
+    """Matching keys of several texts, concatenated (a phrase never spans two texts' boundary)."""
+    from airflow_provider_kmrl.classification.text import Tokens
+
+    out: list[str] = []
+    for text in texts:
+        if text:
+            out.extend(Tokens.of(text).keys)
+            out.append("\x00")  # boundary: no phrase matches across it
+    return out

@@ -46,7 +46,12 @@ class DocumentSource(Protocol):
     def next_checkpoint(
         self, checkpoint: dict[str, Any] | None, committed: Sequence[SourceItem]
     ) -> dict[str, Any] | None:
-        """The cursor after ``committed`` (a prefix of what was listed, all with final rows)."""
+        """The cursor after ``committed`` (a prefix of what was listed, all with final rows).
+
+        Called once more with an empty ``committed`` after a complete incremental listing, so a
+        source can move past what it scanned without offering items; return ``checkpoint``
+        unchanged when that means nothing to the source.
+        """
         ...
 
     def after_ingest(self, item: SourceItem) -> None:
@@ -89,3 +94,4 @@ def known_kinds() -> list[str]:
 def _load_builtin_kinds() -> None:
     # Imported lazily so that parsing the sources file imports no client library.
     from airflow_provider_kmrl.sources import upload  # noqa: F401
+    from airflow_provider_kmrl.sources import imap  # noqa: F401

@@ -12,9 +12,12 @@ import json
 import os
 import platform
 import shlex
+import shutil
+import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -40,12 +43,77 @@ def services() -> dict[str, str]:
     script = os.path.join(REPO, "scripts", "services.sh")
     subprocess.run([script, "start"], check=True, stdout=subprocess.DEVNULL)
     out = subprocess.run([script, "env"], check=True, capture_output=True, text=True).stdout
+    env = _exports(out)
+    os.environ.update(env)
+    return env
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _free_s3_port(start: int = 28_400) -> int:
+    """A base port whose SeaweedFS companions (+1..+4, +10000..+10004) are free too."""
+    for base in range(start, start + 1000, 10):
+        needed = [base + i for i in range(5)] + [base + 10_000 + i for i in range(5)]
+        if all(_port_free(p) for p in needed):
+            return base
+    raise BenchError("no free ports for a private S3 server")
+
+
+def _free_port(start: int = 23_310) -> int:
+    return next(p for p in range(start, start + 1000) if _port_free(p))
+
+
+@contextlib.contextmanager
+def private_services(names: Sequence[str] = ("clamd", "s3")) -> Iterator[dict[str, str]]:
+    """Private clamd and S3 server (started and stopped by ``scripts/services.sh``, own state dir and ports).
+
+    The shared instances carry other work (and, for the S3 server, every bucket the tests leave);
+    a private pair gives each benchmark run an empty store and a cold clamd cache. The addresses are
+    exported into ``os.environ`` for the workers while the context is open.
+    """
+    script = os.path.join(REPO, "scripts", "services.sh")
+    state = tempfile.mkdtemp(prefix="kmrl-bench-")  # short: clamd's unix socket path must stay < 100 bytes
+    own = {"KMRL_STATE_DIR": state, "KMRL_CLAMD_PORT": str(_free_port()), "KMRL_S3_PORT": str(_free_s3_port())}
+    run_env = {**os.environ, **own}
+    saved = dict(os.environ)
+    try:
+        subprocess.run([script, "start", *names], env=run_env, check=True, stdout=subprocess.DEVNULL)
+        out = subprocess.run([script, "env", *names], env=run_env, check=True, capture_output=True, text=True).stdout
+        found = _exports(out)
+        found.pop("KMRL_STATE_DIR", None)
+        os.environ.update(found)
+        yield found
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        subprocess.run([script, "stop", *names], env=run_env, stdout=subprocess.DEVNULL, check=False)
+        shutil.rmtree(state, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def bench_services(shared: bool = False) -> Iterator[dict[str, str]]:
+    """The services a benchmark runs against: shared Postgres, and private clamd and S3 unless ``shared``."""
+    env = services()
+    if shared:
+        yield env
+        return
+    with private_services() as own:
+        yield {**env, **own}
+
+
+def _exports(out: str) -> dict[str, str]:
     env = {}
     for line in out.splitlines():
         if line.startswith("export "):
             key, _, value = line[len("export "):].partition("=")
             env[key] = shlex.split(value)[0] if value else ""
-    os.environ.update(env)
     return env
 
 
@@ -113,20 +181,66 @@ def run_child(args: Sequence[str], *, timeout: float = 900, env: dict[str, str] 
 
     ``process_seconds`` (interpreter start to exit) is added to what the child reported.
     """
+    load = os.getloadavg()[0]
     started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", *args], cwd=REPO, capture_output=True, text=True, timeout=timeout,
-        env={**os.environ, **(env or {})},
-    )
-    elapsed = time.perf_counter() - started
-    if done.returncode != 0:
-        raise BenchError(f"{' '.join(args[:2])} exited {done.returncode}:\n{done.stderr[-3000:]}")
-    lines = done.stdout.strip().splitlines()
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        child_env = {**os.environ, **(env or {})}
+        # A deployed task imports from bytecode caches; without them every import compiles its source.
+        child_env.pop("PYTHONDONTWRITEBYTECODE", None)
+        proc = subprocess.Popen([sys.executable, "-m", *args], cwd=REPO, stdout=out, stderr=err, text=True,
+                                env=child_env)
+        tree_peak = _watch_tree(proc, started + timeout)
+        elapsed = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if proc.returncode != 0:
+        raise BenchError(f"{' '.join(args[:2])} exited {proc.returncode}:\n{stderr[-3000:]}")
+    lines = stdout.strip().splitlines()
     if not lines:
-        raise BenchError(f"{' '.join(args[:2])} printed no result:\n{done.stderr[-3000:]}")
+        raise BenchError(f"{' '.join(args[:2])} printed no result:\n{stderr[-3000:]}")
     result = json.loads(lines[-1])
     result["process_seconds"] = elapsed
+    result["tree_peak_rss_bytes"] = tree_peak
+    result["load_average_1m"] = round(load, 2)  # the machine is shared: a high load means a noisy number
     return result
+
+
+def _watch_tree(proc: subprocess.Popen, deadline: float) -> int:
+    """Wait for ``proc``, sampling the summed RSS of it and its children (helper processes count too)."""
+    import psutil
+
+    peak = 0
+    try:
+        root = psutil.Process(proc.pid)
+    except psutil.NoSuchProcess:
+        root = None
+    try:
+        while proc.poll() is None:
+            if time.perf_counter() > deadline:
+                raise BenchError(f"pid {proc.pid} ran past its time limit")
+            total = 0
+            with contextlib.suppress(psutil.Error):
+                for p in [root, *root.children(recursive=True)] if root else []:
+                    with contextlib.suppress(psutil.Error):
+                        total += p.memory_info().rss
+            peak = max(peak, total)
+            time.sleep(0.05)
+    except BaseException:  # time limit, Ctrl-C, SIGTERM: the measured process must not outlive us
+        proc.kill()
+        proc.wait()
+        raise
+    return peak
+
+
+def stop_on_sigterm() -> None:
+    """Turn SIGTERM into SystemExit, so cleanup (private services, scratch data) runs when stopped."""
+    import signal
+
+    def _exit(signum, frame):
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, _exit)
 
 
 def peak_rss_self() -> int:
@@ -160,6 +274,14 @@ class Run:
     seconds: float
     peak_rss: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    tree_rss: int | None = None  # the process and its helper processes, sampled every 50 ms
+
+    @classmethod
+    def of(cls, label: str, child: dict[str, Any], docs: int, nbytes: int, **extra: Any) -> Run:
+        """A run from a worker's reply (``seconds``, ``peak_rss_bytes``, ``tree_peak_rss_bytes``)."""
+        extra.setdefault("load_average_1m", child.get("load_average_1m"))
+        return cls(label, docs, nbytes, child["seconds"], child.get("peak_rss_bytes"), extra,
+                   child.get("tree_peak_rss_bytes"))
 
     @property
     def docs_per_s(self) -> float:
@@ -172,7 +294,8 @@ class Run:
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out.update(docs_per_s=round(self.docs_per_s, 1), mb_per_s=round(self.mb_per_s, 1),
-                   peak_rss_mib=round(self.peak_rss / MIB, 1) if self.peak_rss else None)
+                   peak_rss_mib=round(self.peak_rss / MIB, 1) if self.peak_rss else None,
+                   tree_rss_mib=round(self.tree_rss / MIB, 1) if self.tree_rss else None)
         return out
 
 
@@ -226,12 +349,14 @@ class Goal:
 def throughput_table(case: Case, reference: str | None = None) -> str:
     """Rows of docs/s, MB/s, wall time, peak RSS and the ratio of each run to ``reference``."""
     ref = case.run(reference) if reference else None
-    headers = ["run", "docs", "MB", "wall s", "docs/s", "MB/s", "peak RSS MiB", "ratio"]
+    headers = ["run", "docs", "MB", "wall s", "docs/s", "MB/s", "peak RSS MiB", "+helpers MiB", "ratio", "load"]
     rows = []
     for r in case.runs:
         ratio = f"{r.docs_per_s / ref.docs_per_s:.2f}x" if ref and r.docs else ""
+        load = r.extra.get("load_average_1m")
         rows.append([r.label, str(r.docs), f"{r.nbytes / MB:.1f}", f"{r.seconds:.2f}", f"{r.docs_per_s:.1f}",
-                     f"{r.mb_per_s:.1f}", f"{r.peak_rss / MIB:.0f}" if r.peak_rss else "-", ratio])
+                     f"{r.mb_per_s:.1f}", f"{r.peak_rss / MIB:.0f}" if r.peak_rss else "-",
+                     f"{r.tree_rss / MIB:.0f}" if r.tree_rss else "-", ratio, f"{load:.1f}" if load else ""])
     return format_table(headers, rows)
 
 

@@ -15,6 +15,7 @@ services: install
 stop:
 	-bash scripts/demo.sh stop
 	-bash scripts/dovecot.sh stop
+	-bash scripts/sshd.sh stop
 	bash scripts/services.sh stop
 
 ## make test: install, start the real services, run the whole suite against them.

@@ -29,6 +29,7 @@ def get_provider_info() -> dict:
                     "airflow_provider_kmrl.hooks.clamav",
                     "airflow_provider_kmrl.hooks.imap",
                     "airflow_provider_kmrl.hooks.minio",
+                    "airflow_provider_kmrl.hooks.maximo",
                 ],
             }
         ],
@@ -39,6 +40,50 @@ def get_provider_info() -> dict:
             }
         ],
         "connection-types": [
+            {
+                "connection-type": "kmrl_maximo",
+                "hook-class-name": "airflow_provider_kmrl.hooks.maximo.MaximoHook",
+                "hook-name": "IBM Maximo (REST/OSLC)",
+                "conn-fields": {
+                    "auth_type": {
+                        "label": "Authentication",
+                        "description": "apikey: the password field holds an API key, sent as the apikey header. "
+                        "maxauth: Maximo native login with login and password.",
+                        "schema": {"type": ["string", "null"], "enum": ["apikey", "maxauth", None]},
+                    },
+                    "site": {
+                        "label": "Site filter",
+                        "description": "Default siteid of the work orders to read; a source's options.site overrides it.",
+                        "schema": _STRING,
+                    },
+                    "api_path": {
+                        "label": "API path",
+                        "description": "oslc (Maximo 7.6, the default) or api (MAS Manage).",
+                        "schema": _STRING,
+                    },
+                    "timeout": {"label": "Timeout (seconds)", "schema": {"type": ["number", "null"]}},
+                    "verify": {
+                        "label": "Verify TLS",
+                        "description": "false only for tests; or the path of a CA bundle.",
+                        "schema": {"type": ["boolean", "string", "null"]},
+                    },
+                    "max_retries": {
+                        "label": "Retries on 429/503",
+                        "description": "Retry-After is honoured; default 5.",
+                        "schema": {"type": ["integer", "null"]},
+                    },
+                    "max_retry_wait": {
+                        "label": "Longest wait between retries (seconds)",
+                        "schema": {"type": ["number", "null"]},
+                    },
+                },
+                "ui-field-behaviour": {
+                    "hidden-fields": ["schema", "port", "extra"],
+                    "relabeling": {"host": "Base URL", "login": "User (maxauth only)", "password": "API key or password"},
+                    "placeholders": {"host": "https://maximo.example.org/maximo", "auth_type": "apikey",
+                                     "site": "MUTTOM", "api_path": "oslc"},
+                },
+            },
             {
                 "connection-type": "kmrl_clamav",
                 "hook-class-name": "airflow_provider_kmrl.hooks.clamav.ClamAVHook",

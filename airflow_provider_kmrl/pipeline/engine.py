@@ -16,6 +16,7 @@ Crash points and why each is safe (tested by killing the process at each):
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import logging
 import os
@@ -273,6 +274,8 @@ class IngestEngine:
     def _process_item(self, work: _Work, spool_dir: str) -> Outcome:
         """Everything for one document except the database write; never raises for bad input."""
         item, s = work.item, self.settings
+        if item.metadata.get("not_fetched"):  # e.g. a link to a web page: recorded, never downloaded
+            return self._rejected(work, str(item.metadata["not_fetched"]))
         if item.size_hint is not None and item.size_hint > s.max_file_size:
             return self._rejected(work, f"file is {item.size_hint} bytes, over max_file_size ({s.max_file_size})")
         try:
@@ -371,6 +374,9 @@ class IngestEngine:
             log.warning("classifier failed on %s: %s", work.doc_id, err)
             return
         c = outcome.classification
+        fallback = work.item.metadata.get("default_department")
+        if fallback and c.department == "unknown":  # the source knows better than an unsure classifier
+            c = outcome.classification = dataclasses.replace(c, department=str(fallback))
         outcome.events.append(
             ("classified", {"department": c.department, "doc_category": c.doc_category, "language": c.language,
                             "confidence": c.confidence, "classifier_version": c.classifier_version})

@@ -95,3 +95,4 @@ def _load_builtin_kinds() -> None:
     # Imported lazily so that parsing the sources file imports no client library.
     from airflow_provider_kmrl.sources import upload  # noqa: F401
     from airflow_provider_kmrl.sources import imap  # noqa: F401
+    from airflow_provider_kmrl.sources import sftp, maximo  # noqa: F401

@@ -48,5 +48,5 @@ def test_connection_forms_are_declared_for_the_ui():
     from airflow_provider_kmrl import get_provider_info
 
     types = {c["connection-type"]: c for c in get_provider_info()["connection-types"]}
-    assert set(types) == {"kmrl_clamav", "kmrl_minio"}
+    assert set(types) == {"kmrl_clamav", "kmrl_minio", "kmrl_maximo"}
     assert types["kmrl_minio"]["ui-field-behaviour"]["relabeling"]["login"] == "Access key"

@@ -1,0 +1,257 @@
+"""An SFTP folder (e.g. Maximo's exports), walked recursively on every run.
+
+Identity: ``source_id`` is ``<remote path>@<size>@<mtime>``, so an untouched file is never
+ingested twice and a file replaced under the same name is a new item.
+
+Checkpoint (entity tracking, not a timestamp): the Variable holds the files already committed,
+``{"version": 1, "files": {<relative path>: [size, mtime], ...}}``. A listed file whose size and
+mtime match its entry is skipped without asking the database; every other file goes to the engine,
+whose documents table is the real dedupe. So a file that appears with an *older* mtime than
+anything seen before (copied with ``cp -p``, ``rsync -t``, a late export) is still found -- a
+single mtime watermark would miss it. Entries of files that are no longer on the server (moved to
+the processed folder, deleted) are dropped, and the map is capped at ``max_tracked`` entries
+(oldest mtimes go first); a dropped entry costs one database lookup, never a duplicate.
+"""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+from datetime import datetime, timezone
+from functools import lru_cache
+from typing import Any, BinaryIO, Literal
+
+from pydantic import Field, field_validator
+
+from airflow_provider_kmrl.pipeline.models import SourceItem, Window
+from airflow_provider_kmrl.sources.base import SourceKind, SourceOptions, register_source
+
+log = logging.getLogger(__name__)
+CHECKPOINT_VERSION = 1
+MIB = 1024 * 1024
+
+
+class SFTPOptions(SourceOptions):
+    path: str = Field(description="Remote folder to ingest, walked recursively.")
+    include: list[str] = Field(default_factory=lambda: ["**"], description="Globs a file must match.")
+    exclude: list[str] = Field(default_factory=list, description="Globs that drop a file or a whole folder.")
+    after_ingest: Literal["keep", "move", "delete"] = "keep"
+    processed_path: str | None = Field(default=None, description="Where `move` puts ingested files.")
+    include_hidden: bool = Field(default=False, description="Ingest dot-files and dot-folders.")
+    min_age_seconds: int = Field(default=0, ge=0, description="Skip files modified this recently.")
+    max_connections: int = Field(default=4, ge=1, le=64, description="SFTP channels open at once.")
+    read_ahead_mib: int = Field(default=16, ge=1, le=256, description="Bytes requested ahead per file.")
+    max_tracked: int = Field(default=100_000, ge=0, description="Files remembered in the checkpoint.")
+
+    @field_validator("include", "exclude", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("include", "exclude")
+    @classmethod
+    def _valid_globs(cls, globs: list[str]) -> list[str]:
+        for pattern in globs:
+            _glob_regex(pattern)
+        return globs
+
+    def model_post_init(self, __context: Any) -> None:
+        if self.after_ingest == "move" and not self.processed_path:
+            raise ValueError("after_ingest: move needs processed_path")
+
+
+class SFTPSource:
+    """Regular files under ``options.path`` on an SFTP server; symbolic links are never followed."""
+
+    def __init__(self, name: str, options: SFTPOptions, conn_id: str | None = None, hook: Any = None) -> None:
+        self.name = name
+        self.options = options
+        self.conn_id = conn_id or "sftp_default"
+        self._hook = hook
+        self._listed: set[str] | None = None
+
+    @property
+    def hook(self):
+        if self._hook is None:
+            from airflow_provider_kmrl.hooks.sftp import KmrlSFTPHook
+
+            self._hook = KmrlSFTPHook(ssh_conn_id=self.conn_id, max_channels=self.options.max_connections)
+        return self._hook
+
+    @property
+    def root(self) -> str:
+        return posixpath.normpath(self.options.path)
+
+    # -- listing ----------------------------------------------------------------------------
+
+    def list_items(self, checkpoint: dict[str, Any] | None, window: Window | None) -> Iterator[SourceItem]:
+        # With move/delete every file still present is checked against the database, so an
+        # interrupted move (or a switch from keep to move) is finished on the next run.
+        use_map = window is None and self.options.after_ingest == "keep"
+        tracked = _tracked(checkpoint) if use_map else {}
+        found = sorted(self._walk(), key=lambda f: (f.mtime, f.path))
+        self._listed = {self._relpath(f.path) for f in found}
+        now = datetime.now(timezone.utc).timestamp()
+        skipped = 0
+        for remote in found:
+            rel = self._relpath(remote.path)
+            if tracked.get(rel) == (remote.size, remote.mtime):
+                skipped += 1
+                continue
+            if self.options.min_age_seconds and now - remote.mtime < self.options.min_age_seconds:
+                continue  # listed again next run, once the writer is done
+            item = self._item(remote)
+            if window is None or window.contains(item.source_ts):
+                yield item
+        log.info("source=%s listed %d files under %s, %d already in the checkpoint", self.name, len(found),
+                 self.root, skipped)
+
+    def _walk(self):
+        processed = posixpath.normpath(self.options.processed_path) if self.options.processed_path else None
+        hidden = self.options.include_hidden
+
+        def skip_dir(path: str) -> bool:
+            rel = self._relpath(path)
+            return (path == processed or (not hidden and posixpath.basename(path).startswith("."))
+                    or any(_matches(p, rel) for p in self.options.exclude))
+
+        for remote in self.hook.walk_files(self.root, skip_dir=skip_dir):
+            rel = self._relpath(remote.path)
+            if not hidden and posixpath.basename(rel).startswith("."):
+                continue
+            if not any(_matches(p, rel) for p in self.options.include):
+                continue
+            if any(_matches(p, rel) for p in self.options.exclude):
+                continue
+            yield remote
+
+    def _relpath(self, path: str) -> str:
+        return posixpath.relpath(path, self.root)
+
+    def _item(self, remote) -> SourceItem:
+        return SourceItem(
+            source_id=f"{remote.path}@{remote.size}@{remote.mtime}",
+            file_name=posixpath.basename(remote.path),
+            source_ts=datetime.fromtimestamp(remote.mtime, tz=timezone.utc),
+            size_hint=remote.size,
+            metadata={"path": self._relpath(remote.path), "remote_path": remote.path, "size": remote.size,
+                      "mtime": remote.mtime, "host": self.hook.remote_host, "root": self.root},
+        )
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def open(self, item: SourceItem) -> AbstractContextManager[BinaryIO]:
+        return self.hook.open_stream(_remote(item), read_ahead=self.options.read_ahead_mib * MIB)
+
+    def reopen(self, source_id: str, file_name: str, metadata: dict[str, Any]) -> SourceItem | None:
+        path = metadata.get("remote_path")
+        if not path:
+            return None
+        current = self.hook.stat_file(path)
+        if current is None:
+            return None
+        item = self._item(current)
+        return item if item.source_id == source_id else None
+
+    # -- cursor -----------------------------------------------------------------------------
+
+    def next_checkpoint(
+        self, checkpoint: dict[str, Any] | None, committed: Sequence[SourceItem]
+    ) -> dict[str, Any] | None:
+        files = {path: tuple(v) for path, v in _tracked(checkpoint).items()}
+        if self._listed is not None:  # forget files that left the folder (moved, deleted)
+            files = {p: v for p, v in files.items() if p in self._listed}
+        for item in committed:
+            files[item.metadata["path"]] = (item.metadata["size"], item.metadata["mtime"])
+        if len(files) > self.options.max_tracked:
+            keep = sorted(files.items(), key=lambda kv: (kv[1][1], kv[0]))[-self.options.max_tracked:]
+            files = dict(keep) if self.options.max_tracked else {}
+        return {"version": CHECKPOINT_VERSION, "files": {p: list(v) for p, v in sorted(files.items())}}
+
+    # -- after the row is committed ---------------------------------------------------------
+
+    def after_ingest(self, item: SourceItem) -> None:
+        """Move or delete the file -- only if it is still the version that was ingested."""
+        if self.options.after_ingest == "keep":
+            return
+        if self.reopen(item.source_id, item.file_name, item.metadata) is None:
+            return  # already moved, deleted, or replaced by a newer version (which stays)
+        path = item.metadata["remote_path"]
+        if self.options.after_ingest == "delete":
+            self.hook.remove_file(path)
+            log.info("source=%s deleted %s", self.name, path)
+            return
+        target = posixpath.join(posixpath.normpath(self.options.processed_path or ""), item.metadata["path"])
+        moved = self.hook.move_file(path, target)
+        log.info("source=%s moved %s to %s", self.name, path, moved)
+
+    def close(self) -> None:
+        if self._hook is not None and hasattr(self._hook, "close_channels"):
+            self._hook.close_channels()
+
+
+def _remote(item: SourceItem):
+    from airflow_provider_kmrl.hooks.sftp import RemoteFile
+
+    m = item.metadata
+    return RemoteFile(m["remote_path"], int(m["size"]), int(m["mtime"]))
+
+
+def _tracked(checkpoint: dict[str, Any] | None) -> dict[str, tuple[int, int]]:
+    if not checkpoint or checkpoint.get("version") != CHECKPOINT_VERSION:
+        return {}
+    return {path: (int(v[0]), int(v[1])) for path, v in (checkpoint.get("files") or {}).items()}
+
+
+# -- globs ------------------------------------------------------------------------------------
+
+
+def _matches(pattern: str, relpath: str) -> bool:
+    """Gitignore-like: a pattern without ``/`` matches the base name at any depth; ``**`` spans folders."""
+    target = relpath if "/" in pattern.strip("/") or pattern.startswith("**") else posixpath.basename(relpath)
+    return _glob_regex(pattern.strip("/")).fullmatch(target) is not None
+
+
+@lru_cache(maxsize=256)
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    out, i = [], 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+            continue
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        if ch == "*":
+            out.append("[^/]*")
+        elif ch == "?":
+            out.append("[^/]")
+        elif ch == "[":
+            end = pattern.find("]", i + 1)
+            if end == -1:
+                raise ValueError(f"glob {pattern!r}: unclosed '['")
+            body = pattern[i + 1:end]
+            body = ("^" + body[1:] if body.startswith("!") else body).replace("\\", "\\\\")
+            out.append("[" + body + "]")
+            i = end + 1
+            continue
+        else:
+            out.append(re.escape(ch))
+        i += 1
+    return re.compile("".join(out), re.DOTALL)
+
+
+register_source(
+    SourceKind(
+        kind="sftp",
+        options_model=SFTPOptions,
+        factory=lambda name, options, conn_id=None, **_: SFTPSource(name, options, conn_id),
+        supports_window=True,
+    )
+)

@@ -20,7 +20,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 import psycopg2.extras
 
@@ -207,30 +206,12 @@ def _classify_one(row, metadata, store, classifier, spool, extracted) -> Classif
 def fetch_object(store: DocumentStore, uri: str, path: str) -> str:
     """Copy the object at ``uri`` to ``path`` through the store; return its SHA-256."""
     bucket, key = store.locate(uri)
-    download = getattr(store, "download", None)
-    if download is not None:
-        download(bucket, key, path)
-    else:  # stores written before DocumentStore.download existed
-        _download_fallback(store, uri, bucket, key, path)
+    store.download(bucket, key, path)
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         while chunk := fh.read(CHUNK_SIZE):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def _download_fallback(store: Any, uri: str, bucket: str, key: str, path: str) -> None:
-    if urlsplit(uri).scheme == "file":
-        shutil.copyfile(unquote(urlsplit(uri).path), path)
-        return
-    response = store.client.get_object(bucket, key)
-    try:
-        with open(path, "wb") as out:
-            for chunk in response.stream(CHUNK_SIZE):
-                out.write(chunk)
-    finally:
-        response.close()
-        response.release_conn()
 
 
 def _write(catalog: Catalog, results, statuses, ctx: RunContext, summary: ReclassifySummary) -> None:

@@ -38,7 +38,22 @@ LOG=$LOGS/sshd.log
 HOST=127.0.0.1
 PORT=${KMRL_SSHD_PORT:-2222}
 SFTP_USER=${KMRL_SFTP_USER:-kmrl-sftp}
-CHROOT=$(realpath -m "${KMRL_SSHD_CHROOT:-$DIR/chroot}")
+# sshd only accepts a chroot whose every parent is root-owned and not group/world-writable. A
+# checkout below /tmp (or any such folder) cannot hold it, so the default then moves to /var/lib,
+# in a folder named after this state directory so that several checkouts do not collide.
+default_chroot() {
+  local p
+  p=$(realpath -m "$DIR")
+  while [ "$p" != / ]; do
+    if [ -e "$p" ] && { [ "$(stat -c %u "$p")" != 0 ] || [ $(( 0$(stat -c %a "$p") & 022 )) -ne 0 ]; }; then
+      echo "/var/lib/kmrl-sftp-chroot/$(printf '%s' "$DIR" | md5sum | cut -c1-12)"
+      return
+    fi
+    p=$(dirname "$p")
+  done
+  echo "$DIR/chroot"
+}
+CHROOT=$(realpath -m "${KMRL_SSHD_CHROOT:-$(default_chroot)}")
 FILES=$CHROOT/files
 REMOTE_ROOT=/files
 TIMEOUT=${KMRL_SSHD_START_TIMEOUT:-20}

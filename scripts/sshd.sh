@@ -54,6 +54,8 @@ default_chroot() {
   echo "$DIR/chroot"
 }
 CHROOT=$(realpath -m "${KMRL_SSHD_CHROOT:-$(default_chroot)}")
+# StrictModes applies the same rule to authorized_keys: keep them beside a moved chroot.
+case "$CHROOT" in "$(realpath -m "$DIR")"/*) ;; *) AUTH_KEYS_DIR=$CHROOT-keys ;; esac
 FILES=$CHROOT/files
 REMOTE_ROOT=/files
 TIMEOUT=${KMRL_SSHD_START_TIMEOUT:-20}

@@ -5,8 +5,9 @@ Cases (each in a fresh database, fresh buckets, on newly generated unique data):
 - ``20k-fs`` / ``20k-s3``: 5,000 documents of 20 KiB into the local-folder store / the S3 server.
   Goal: pipeline >= 0.7x the slower of bare copy and clamd alone.
 - ``100m-s3``: 20 documents of 100 MiB into the S3 server. Goal: >= 0.8x.
-- ``2g-s3``: one document of 2 GiB - 4 KiB into the S3 server. Goal: task peak RSS < 256 MiB.
-  (clamd cannot scan a stream of 2 GiB or more: its MaxFileSize is capped at 2 GiB - 3 bytes.)
+- ``2g-s3``: one document of 2 GiB - 4 KiB into the S3 server. Goal: task peak RSS < 256 MiB
+  (no baselines: large-file throughput is the 100 MiB case's). clamd cannot scan a stream of
+  2 GiB or more: its MaxFileSize is capped at 2 GiB - 3 bytes.
 
 Baselines run with as many threads as the pipeline (4, the operator's default), so each is held to
 what the store or the scanner does with the same parallelism. Classification is measured by
@@ -79,24 +80,32 @@ def _pipeline(folder: str, store: str, dsn: str, raw: str, quarantine: str, scra
 
 
 def measure(case: Case, env: dict[str, str], paths: list[str], folder: str, store_kind: str,
-            max_file_size: int = 512 * 1024 * 1024, without_classifier: bool = False) -> None:
+            max_file_size: int = 512 * 1024 * 1024, without_classifier: bool = False,
+            baselines: bool = True) -> None:
     """Bare copy, clamd alone and the pipeline over the same files (re-salted before each scan).
 
-    With ``without_classifier`` the pipeline runs a second time (as another source, on new
-    content) with classification left out, to show what classification costs.
+    With ``without_classifier`` the pipeline runs again on a fifth of the files (another source,
+    new content) with classification left out, to show what classification costs.
     """
     scratch = os.path.dirname(folder)
     nbytes = sum(os.path.getsize(p) for p in paths)
     with fresh_database(env) as dsn, s3_buckets(env, "copy", "raw", "quar") as (copy_bucket, raw, quar):
         store = f"fs:{os.path.join(scratch, 'store')}" if store_kind == "fs" else "s3"
-        case.runs.append(_copy(folder, store, copy_bucket, CONCURRENCY))
-        data.resalt(paths)
-        case.runs.append(_scan(folder, CONCURRENCY))
+        if baselines:
+            case.runs.append(_copy(folder, store, copy_bucket, CONCURRENCY))
+            data.resalt(paths)
+            case.runs.append(_scan(folder, CONCURRENCY))
         data.resalt(paths)
         case.runs.append(_pipeline(folder, store, dsn, raw, quar, scratch, len(paths), nbytes, max_file_size))
-        if without_classifier:
-            data.resalt(paths)
-            case.runs.append(_pipeline(folder, store, dsn, raw, quar, scratch, len(paths), nbytes, max_file_size,
+        if without_classifier:  # a fifth of the files is enough for a rate (and saves a minute)
+            part = sorted(paths)[: max(1, len(paths) // 5)]
+            data.resalt(part)
+            sub = os.path.join(scratch, "part")
+            os.makedirs(sub)
+            for path in part:
+                os.link(path, os.path.join(sub, os.path.basename(path)))
+            case.runs.append(_pipeline(sub, store, dsn, raw, quar, scratch, len(part),
+                                       sum(os.path.getsize(p) for p in part), max_file_size,
                                        classifier="none", source="bench_nc"))
 
 
@@ -157,13 +166,15 @@ def huge_case(env: dict[str, str]) -> Case:
         os.makedirs(folder)
         path = os.path.join(folder, "tunnel-survey.pdf")
         data.write_big_file(path, size)
-        measure(case, env, [path], folder, "s3", max_file_size=3 * GIB)
+        # Memory is the goal here; large-file throughput against the baselines is the 100m case.
+        measure(case, env, [path], folder, "s3", max_file_size=3 * GIB, baselines=False)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    peak = case.run("pipeline").peak_rss or 0
-    case.goals.append(Goal("pipeline task peak RSS", peak / MIB, 256, " MiB", higher_is_better=False))
-    limit = limit_of(case)
-    case.notes.append(f"pipeline / {limit.label}: {case.run('pipeline').mb_per_s / limit.mb_per_s:.2f}x (no goal)")
+    pipeline = case.run("pipeline")
+    case.goals.append(Goal("pipeline task peak RSS", (pipeline.peak_rss or 0) / MIB, 256, " MiB",
+                           higher_is_better=False))
+    case.notes.append(f"with its helper processes (text extraction workers): {(pipeline.tree_rss or 0) / MIB:.0f} MiB "
+                      "at the highest sample")
     return case
 
 
@@ -192,7 +203,7 @@ def main(argv: list[str] | None = None) -> list[Case]:
                 case = large_case(env, args.large_count)
             else:
                 case = huge_case(env)
-            print_case(case, limit_of(case).label)
+            print_case(case, limit_of(case).label if name != "2g-s3" else None)
             cases.append(case)
             write_results("upload", cases, env)
     return cases

@@ -89,6 +89,7 @@ def private_services(names: Sequence[str] = ("clamd", "s3")) -> Iterator[dict[st
         found = _exports(out)
         found.pop("KMRL_STATE_DIR", None)
         os.environ.update(found)
+        os.environ["KMRL_BENCH_STATE"] = state  # lets CPU accounting tell our servers from others'
         yield found
     finally:
         os.environ.clear()
@@ -181,7 +182,11 @@ def run_child(args: Sequence[str], *, timeout: float = 900, env: dict[str, str] 
 
     ``process_seconds`` (interpreter start to exit) is added to what the child reported.
     """
+    import resource
+
     load = os.getloadavg()[0]
+    services_cpu = _ServiceCpu(args)
+    own_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         child_env = {**os.environ, **(env or {})}
@@ -189,8 +194,9 @@ def run_child(args: Sequence[str], *, timeout: float = 900, env: dict[str, str] 
         child_env.pop("PYTHONDONTWRITEBYTECODE", None)
         proc = subprocess.Popen([sys.executable, "-m", *args], cwd=REPO, stdout=out, stderr=err, text=True,
                                 env=child_env)
-        tree_peak = _watch_tree(proc, started + timeout)
+        tree_peak = _watch_tree(proc, started + timeout, services_cpu)
         elapsed = time.perf_counter() - started
+        own_after = resource.getrusage(resource.RUSAGE_CHILDREN)
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read(), err.read()
@@ -203,10 +209,64 @@ def run_child(args: Sequence[str], *, timeout: float = 900, env: dict[str, str] 
     result["process_seconds"] = elapsed
     result["tree_peak_rss_bytes"] = tree_peak
     result["load_average_1m"] = round(load, 2)  # the machine is shared: a high load means a noisy number
+    # CPU seconds: the process with its helpers (interpreter start and imports included), and the servers.
+    tree_cpu = own_after.ru_utime + own_after.ru_stime - own_before.ru_utime - own_before.ru_stime
+    result["cpu_seconds"] = {
+        # the timed work of the process itself when it reports it (not interpreter start and imports)
+        "task": round(result.get("cpu_timed", tree_cpu), 3),
+        # its helper processes (text extraction workers), which exit with it
+        "helpers": round(max(0.0, tree_cpu - result["cpu_self_total"]), 3) if "cpu_self_total" in result else 0.0,
+        **services_cpu.used(),
+    }
     return result
 
 
-def _watch_tree(proc: subprocess.Popen, deadline: float) -> int:
+class _ServiceCpu:
+    """CPU used by the servers while a child runs: our clamd and S3 server, the benchmark's database backends.
+
+    Sampled every half second, so a backend that exits is counted up to its last sample. Only
+    processes that serve this run are counted: clamd and weed of the private state directory
+    (any, with shared servers) and Postgres backends of the database named in the child's arguments.
+    """
+
+    def __init__(self, args: Sequence[str]) -> None:
+        dsn = next((a for a in args if a.startswith(("postgresql://", "postgres://"))), None)
+        self.database = dsn.rsplit("/", 1)[-1] if dsn else None
+        self.state = os.environ.get("KMRL_BENCH_STATE")
+        self.start: dict[int, float] = {}
+        self.last: dict[int, tuple[str, float]] = {}
+        self.start = {pid: cpu for pid, (_name, cpu) in self._snapshot().items()}
+        self.sampled_at = 0.0
+
+    def _snapshot(self) -> dict[int, tuple[str, float]]:
+        import psutil
+
+        found = {}
+        for p in psutil.process_iter(["name", "cmdline", "cpu_times"]):
+            name, cmdline, times = p.info["name"], " ".join(p.info["cmdline"] or ()), p.info["cpu_times"]
+            if times is None or name not in ("clamd", "weed", "postgres"):
+                continue
+            if name == "postgres" and not (self.database and f" {self.database} " in cmdline):
+                continue
+            if name != "postgres" and self.state and self.state not in cmdline:
+                continue
+            found[p.pid] = (name, times.user + times.system)
+        return found
+
+    def sample(self, force: bool = False) -> None:
+        if force or time.perf_counter() - self.sampled_at >= 0.5:
+            self.last.update(self._snapshot())
+            self.sampled_at = time.perf_counter()
+
+    def used(self) -> dict[str, float]:
+        totals = {"clamd": 0.0, "postgres": 0.0, "s3": 0.0}
+        for pid, (name, cpu) in self.last.items():
+            key = "s3" if name == "weed" else name
+            totals[key] += cpu - self.start.get(pid, 0.0)
+        return {k: round(v, 3) for k, v in totals.items()}
+
+
+def _watch_tree(proc: subprocess.Popen, deadline: float, services_cpu: _ServiceCpu | None = None) -> int:
     """Wait for ``proc``, sampling the summed RSS of it and its children (helper processes count too)."""
     import psutil
 
@@ -225,7 +285,11 @@ def _watch_tree(proc: subprocess.Popen, deadline: float) -> int:
                     with contextlib.suppress(psutil.Error):
                         total += p.memory_info().rss
             peak = max(peak, total)
+            if services_cpu:
+                services_cpu.sample()
             time.sleep(0.05)
+        if services_cpu:
+            services_cpu.sample(force=True)
     except BaseException:  # time limit, Ctrl-C, SIGTERM: the measured process must not outlive us
         proc.kill()
         proc.wait()
@@ -280,6 +344,8 @@ class Run:
     def of(cls, label: str, child: dict[str, Any], docs: int, nbytes: int, **extra: Any) -> Run:
         """A run from a worker's reply (``seconds``, ``peak_rss_bytes``, ``tree_peak_rss_bytes``)."""
         extra.setdefault("load_average_1m", child.get("load_average_1m"))
+        if child.get("cpu_seconds") and docs:
+            extra.setdefault("cpu_ms_per_doc", {k: round(v * 1000 / docs, 3) for k, v in child["cpu_seconds"].items()})
         return cls(label, docs, nbytes, child["seconds"], child.get("peak_rss_bytes"), extra,
                    child.get("tree_peak_rss_bytes"))
 
@@ -349,14 +415,17 @@ class Goal:
 def throughput_table(case: Case, reference: str | None = None) -> str:
     """Rows of docs/s, MB/s, wall time, peak RSS and the ratio of each run to ``reference``."""
     ref = case.run(reference) if reference else None
-    headers = ["run", "docs", "MB", "wall s", "docs/s", "MB/s", "peak RSS MiB", "+helpers MiB", "ratio", "load"]
+    headers = ["run", "docs", "MB", "wall s", "docs/s", "MB/s", "peak RSS MiB", "+helpers MiB", "ratio",
+               "CPU ms/doc task+helpers+clamd+pg+s3", "load"]
     rows = []
     for r in case.runs:
         ratio = f"{r.docs_per_s / ref.docs_per_s:.2f}x" if ref and r.docs else ""
         load = r.extra.get("load_average_1m")
+        cpu = r.extra.get("cpu_ms_per_doc")
+        cpu_text = "+".join(f"{cpu.get(k, 0):.2f}" for k in ("task", "helpers", "clamd", "postgres", "s3")) if cpu else ""
         rows.append([r.label, str(r.docs), f"{r.nbytes / MB:.1f}", f"{r.seconds:.2f}", f"{r.docs_per_s:.1f}",
                      f"{r.mb_per_s:.1f}", f"{r.peak_rss / MIB:.0f}" if r.peak_rss else "-",
-                     f"{r.tree_rss / MIB:.0f}" if r.tree_rss else "-", ratio, f"{load:.1f}" if load else ""])
+                     f"{r.tree_rss / MIB:.0f}" if r.tree_rss else "-", ratio, cpu_text, f"{load:.1f}" if load else ""])
     return format_table(headers, rows)
 
 

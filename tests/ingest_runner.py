@@ -44,7 +44,7 @@ def _store(spec: str):
     return MinioStore(client, part_size=16 * 1024 * 1024)
 
 
-def _peak_rss() -> int:
+def peak_rss() -> int:
     """VmHWM: this process's own peak resident set (ru_maxrss would include the parent's at fork)."""
     with open("/proc/self/status") as fh:
         for line in fh:
@@ -93,7 +93,7 @@ def main(argv: list[str]) -> int:
                          FileCheckpoint(args.checkpoint))
     catalog.close()
     result = summary.as_dict(max_ids=0)
-    result["peak_rss_bytes"] = _peak_rss()
+    result["peak_rss_bytes"] = peak_rss()
     print(json.dumps(result))
     return 0
 

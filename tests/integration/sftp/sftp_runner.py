@@ -13,13 +13,7 @@ import json
 import os
 import sys
 
-
-def _peak_rss() -> int:
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
-    return 0
+from tests.ingest_runner import peak_rss
 
 
 def main(argv: list[str]) -> int:
@@ -66,7 +60,7 @@ def main(argv: list[str]) -> int:
         source.close()
         catalog.close()
     result = summary.as_dict(max_ids=0)
-    result["peak_rss_bytes"] = _peak_rss()
+    result["peak_rss_bytes"] = peak_rss()
     print(json.dumps(result))
     return 0
 

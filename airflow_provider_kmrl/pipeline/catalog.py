@@ -86,6 +86,22 @@ class Catalog:
         finally:
             self._pool.putconn(conn, close=bool(conn.closed))
 
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[psycopg2.extensions.cursor]:
+        """A cursor for one read-only statement, in autocommit: one round trip, not BEGIN/query/ROLLBACK.
+
+        The dedupe lookup runs once per document; under CPU contention every extra round trip costs
+        a scheduling delay on each side.
+        """
+        with self.connection() as conn:
+            conn.autocommit = True
+            try:
+                with conn.cursor() as cur:
+                    yield cur
+            finally:
+                if not conn.closed:
+                    conn.autocommit = False
+
     # -- schema -----------------------------------------------------------------------------
 
     def migrate(self) -> list[str]:
@@ -130,19 +146,18 @@ class Catalog:
         """Rows already recorded for these source ids (one query per call)."""
         if not source_ids:
             return {}
-        with self.connection() as conn, conn.cursor() as cur:
+        with self._reading() as cur:
             cur.execute(
                 "SELECT id::text, source_id, status, retry_count, ingestion_ts, file_name, source_metadata"
                 " FROM documents WHERE source_system = %s AND source_id = ANY(%s)",
                 (source_system, list(source_ids)),
             )
             rows = {r[1]: LedgerRow(*r) for r in cur.fetchall()}
-            conn.rollback()
         return rows
 
     def unfinished(self, source_system: str, max_retries: int, limit: int = 10_000) -> list[LedgerRow]:
         """Claimed-but-unfinished and retryable failed rows of a source: the resume set."""
-        with self.connection() as conn, conn.cursor() as cur:
+        with self._reading() as cur:
             cur.execute(
                 "SELECT id::text, source_id, status, retry_count, ingestion_ts, file_name, source_metadata"
                 " FROM documents WHERE source_system = %s"
@@ -151,7 +166,6 @@ class Catalog:
                 (source_system, max_retries, limit),
             )
             rows = [LedgerRow(*r) for r in cur.fetchall()]
-            conn.rollback()
         return rows
 
     def originals(self, checksums: Iterable[str], status: Status) -> dict[str, tuple[str, str]]:
@@ -159,15 +173,15 @@ class Catalog:
         wanted = sorted(set(checksums))
         if not wanted:
             return {}
-        with self.connection() as conn, conn.cursor() as cur:
+        with self._reading() as cur:
             cur.execute(
                 "SELECT DISTINCT ON (checksum) checksum, id::text, object_uri FROM documents"
-                " WHERE checksum = ANY(%s) AND status = %s AND duplicate_of IS NULL AND object_uri IS NOT NULL"
-                " ORDER BY checksum, ingestion_ts, id",
+                # checksum is char(64): a text[] parameter would cast the column and scan every row
+                " WHERE checksum = ANY(%s::bpchar[]) AND status = %s"
+                " AND duplicate_of IS NULL AND object_uri IS NOT NULL ORDER BY checksum, ingestion_ts, id",
                 (wanted, status.value),
             )
             found = {r[0]: (r[1], r[2]) for r in cur.fetchall()}
-            conn.rollback()
         return found
 
     # -- writing ----------------------------------------------------------------------------
@@ -268,12 +282,13 @@ class BatchLock:
             # One statement, locks taken in sorted order (no deadlock between runs); a statement per
             # checksum made the batch's commit one round trip per document.
             cur.execute(
-                "SELECT count(pg_advisory_xact_lock(hashtextextended(c, 7240))) FROM unnest(%s::text[]) AS c",
+                "SELECT count(pg_advisory_xact_lock(hashtextextended(c, 7240)))"
+                " FROM unnest(%s::text[]) AS c",
                 (sorted(originals),),
             )
             cur.execute(
                 "SELECT DISTINCT ON (checksum) checksum, id::text, object_uri FROM documents"
-                " WHERE checksum = ANY(%s) AND status = 'success' AND NOT (id = ANY(%s::uuid[]))"
+                " WHERE checksum = ANY(%s::bpchar[]) AND status = 'success' AND NOT (id = ANY(%s::uuid[]))"
                 " ORDER BY checksum, ingestion_ts, id",
                 (sorted(originals), [o.doc_id for o in originals.values()]),
             )

@@ -35,7 +35,8 @@ def spool_stream(stream: BinaryIO, spool_dir: str, max_size: int | None) -> Spoo
     Reading stops one byte past ``max_size`` so a huge file costs no more than the limit; the result
     then has ``too_large=True`` and no checksum.
     """
-    os.makedirs(spool_dir, exist_ok=True)
+    if not os.path.isdir(spool_dir):  # a stat, not a failing mkdir per document
+        os.makedirs(spool_dir, exist_ok=True)
     digest = hashlib.sha256()
     size = 0
     head = bytearray()

@@ -31,6 +31,14 @@ class _Pattern:
     terms: tuple[int, ...]
 
 
+@dataclass(frozen=True)
+class _Phrases:
+    """Phrases starting at one key: by their exact second word, and those whose second is a prefix."""
+
+    by_second: dict[str, tuple[_Pattern, ...]]
+    other: tuple[_Pattern, ...]
+
+
 class TermMatcher:
     """Counts occurrences of many terms in a token sequence."""
 
@@ -51,32 +59,67 @@ class TermMatcher:
         self._en_prefix = {k: v for k, v in by_prefix.items() if not is_malayalam(k)}
         self._ml_lengths = sorted({len(k) for k in self._ml_prefix})
         self._en_lengths = sorted({len(k) for k in self._en_prefix})
+        self._memo: dict[str, tuple[tuple[int, ...], _Phrases | None]] = {}
 
     def count(self, keys: Sequence[str]) -> Counter[int]:
-        """Occurrences of each term (by index in ``terms``) in the token keys."""
+        """Occurrences of each term (by index in ``terms``) in the token keys.
+
+        Texts repeat their words, so the patterns a key can start are looked up once per distinct
+        key (and remembered across documents); one-word terms are then counted from the key
+        counts, and only keys that start a phrase are visited where they occur.
+        """
         found: Counter[int] = Counter()
-        exact = self._exact
-        for i, key in enumerate(keys):
-            if key in exact:
-                self._try(exact[key], keys, i, found)
-            malayalam = is_malayalam(key)
-            index, lengths = (
-                (self._ml_prefix, self._ml_lengths) if malayalam else (self._en_prefix, self._en_lengths)
-            )
-            for length in lengths:
-                if length > len(key):
-                    break
-                patterns = index.get(key[:length])
-                if patterns:
-                    self._try(patterns, keys, i, found)
+        phrase_starts: dict[str, _Phrases] = {}
+        for key, n in Counter(keys).items():
+            single, phrases = self._candidates(key)
+            for term in single:
+                found[term] += n
+            if phrases is not None:
+                phrase_starts[key] = phrases
+        if phrase_starts:
+            last = len(keys) - 1
+            for i, key in enumerate(keys):
+                phrases = phrase_starts.get(key)
+                if phrases is None or i == last:
+                    continue
+                # Phrases by their exact second word: most starts are not followed by it.
+                for pattern in phrases.by_second.get(keys[i + 1], ()) + phrases.other:
+                    if _rest_matches(pattern, keys, i):
+                        for term in pattern.terms:
+                            found[term] += 1
         return found
 
-    @staticmethod
-    def _try(patterns: list[_Pattern], keys: Sequence[str], i: int, found: Counter[int]) -> None:
-        for pattern in patterns:
-            if len(pattern.keys) == 1 or _rest_matches(pattern, keys, i):
-                for term in pattern.terms:
-                    found[term] += 1
+    def _candidates(self, key: str) -> tuple[tuple[int, ...], _Phrases | None]:
+        """(one-word terms this key matches, phrases that may start at it); memoised."""
+        cached = self._memo.get(key)
+        if cached is not None:
+            return cached
+        patterns = list(self._exact.get(key, ()))
+        index, lengths = (
+            (self._ml_prefix, self._ml_lengths) if is_malayalam(key) else (self._en_prefix, self._en_lengths)
+        )
+        for length in lengths:
+            if length > len(key):
+                break
+            patterns.extend(index.get(key[:length], ()))
+        single = tuple(t for p in patterns if len(p.keys) == 1 for t in p.terms)
+        by_second: dict[str, tuple[_Pattern, ...]] = {}
+        other: tuple[_Pattern, ...] = ()
+        for p in patterns:
+            if len(p.keys) == 1:
+                continue
+            if p.prefix[1]:
+                other += (p,)
+            else:
+                by_second[p.keys[1]] = by_second.get(p.keys[1], ()) + (p,)
+        result = (single, _Phrases(by_second, other) if by_second or other else None)
+        if len(self._memo) >= _MEMO_SIZE:
+            self._memo.clear()
+        self._memo[key] = result
+        return result
+
+
+_MEMO_SIZE = 200_000
 
 
 def _compile(text: str) -> tuple[tuple[str, ...], tuple[bool, ...]]:
@@ -98,6 +141,8 @@ def compiled_key(text: str) -> tuple[str, ...]:
 def _rest_matches(pattern: _Pattern, keys: Sequence[str], start: int) -> bool:
     if start + len(pattern.keys) > len(keys):
         return False
+    if not any(pattern.prefix) and tuple(keys[start : start + len(pattern.keys)]) == pattern.keys:
+        return True
     for offset, (want, is_prefix) in enumerate(zip(pattern.keys, pattern.prefix, strict=True)):
         got = keys[start + offset]
         if not (got.startswith(want) if is_prefix else got == want):

@@ -59,7 +59,10 @@ _VISUAL_ORDER = re.compile(
 _INVISIBLE = re.compile("[\u00ad\ufeff\u200b" + ZWJ + ZWNJ + "]")
 _MALAYALAM = re.compile("[\u0d00-\u0d7f]")
 MAX_WORD = 48
-_TOKEN = re.compile(r"[a-z0-9]+|[\u0d00-\u0d7f]+", re.IGNORECASE)
+_TOKEN = re.compile(r"[A-Za-z0-9]+|[\u0d00-\u0d7f]+")
+# ASCII text splits faster on bytes: every byte but a letter or digit becomes a space.
+_ASCII_SEPARATORS = bytes(c for c in range(256) if not chr(c).isascii() or not chr(c).isalnum())
+_TO_SPACES = bytes.maketrans(_ASCII_SEPARATORS, b" " * len(_ASCII_SEPARATORS))
 
 
 def normalise(text: str) -> str:
@@ -122,9 +125,14 @@ class Tokens:
     @classmethod
     def of(cls, text: str) -> Tokens:
         # No term is longer than MAX_WORD; longer runs are encoded data and would only fill the cache.
-        return cls(tuple(key_of(t) for t in _TOKEN.findall(normalise(text)) if len(t) <= MAX_WORD))
+        tokens = words(normalise(text))
+        if max(map(len, tokens), default=0) > MAX_WORD:
+            tokens = [t for t in tokens if len(t) <= MAX_WORD]
+        return cls(tuple(map(key_of, tokens)))
 
 
 def words(text: str) -> list[str]:
     """Raw word tokens (Latin letters/digits or Malayalam runs) of already normalised text."""
+    if text.isascii():
+        return text.encode("ascii").translate(_TO_SPACES).decode("ascii").split()
     return _TOKEN.findall(text)

@@ -55,7 +55,17 @@ class RulesClassifier:
         self._scorer = Scorer(self.rules.spec)
 
     def classify(self, doc: ClassifyInput) -> Classification:
-        return self.analyse(doc).classification
+        """The decision alone; with ``isolate`` it is made in the worker that extracted the text."""
+        if not self.isolate:
+            return self.analyse(doc).classification
+        from airflow_provider_kmrl.classification.isolation import shared_pool
+
+        found, extracted = shared_pool(self.limits).classify(
+            doc.path, doc.mime_type, doc.file_name, doc.metadata, self.rules
+        )
+        if found is not None:
+            return found
+        return self.analyse_extracted(extracted, doc.file_name, doc.metadata).classification
 
     def analyse(self, doc: ClassifyInput) -> Analysis:
         return self.analyse_extracted(self.extract(doc), doc.file_name, doc.metadata)

@@ -19,9 +19,14 @@ import sys
 import threading
 import time
 from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
 
 import airflow_provider_kmrl
 from airflow_provider_kmrl.classification.extractors import Extracted, ExtractLimits
+from airflow_provider_kmrl.pipeline.models import Classification
+
+if TYPE_CHECKING:
+    from airflow_provider_kmrl.classification.rules import Rules
 
 log = logging.getLogger(__name__)
 _PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(airflow_provider_kmrl.__file__)))
@@ -97,21 +102,46 @@ class ExtractorPool:
         self.started = 0
 
     def extract(self, path: str, mime_type: str, file_name: str) -> Extracted:
+        reply = self._ask({"path": path, "mime_type": mime_type, "file_name": file_name})
+        return Extracted(error=reply["error"]) if "failed" in reply else Extracted(**reply)
+
+    def classify(
+        self, path: str, mime_type: str, file_name: str, metadata: dict[str, Any], rules: Rules
+    ) -> tuple[Classification | None, Extracted]:
+        """Extract and classify in a worker: (the classification, what was extracted, without text).
+
+        The classification is ``None`` when the worker could not use these rules (the file changed
+        on disk since they were loaded, or they were never a file); the extracted text then comes
+        back for the caller to score.
+        """
+        if rules.path is None:
+            return None, self.extract(path, mime_type, file_name)
+        reply = self._ask(
+            {
+                "path": path,
+                "mime_type": mime_type,
+                "file_name": file_name,
+                "metadata": _plain(metadata),
+                "rules": {"path": rules.path, "digest": rules.digest},
+            }
+        )
+        if "failed" in reply:
+            return None, Extracted(error=reply["error"])
+        if reply.get("error"):
+            log.warning("classifying %s in a worker failed (%s); scoring it here", file_name, reply["error"])
+        found = reply.get("classification")
+        return (Classification(**found) if found else None), Extracted(**reply["extracted"])
+
+    def _ask(self, request: dict[str, Any]) -> dict[str, Any]:
         worker = self._take()
-        request = {
-            "path": path,
-            "mime_type": mime_type,
-            "file_name": file_name,
-            "limits": asdict(self.limits),
-        }
         try:
-            reply = worker.ask(request, self.limits.timeout)
+            reply = worker.ask({**request, "limits": asdict(self.limits)}, self.limits.timeout)
         except WorkerFailed as err:
             worker.kill()
-            log.warning("text extraction of %s failed: %s", file_name, err)
-            return Extracted(error=str(err))
+            log.warning("text extraction of %s failed: %s", request.get("file_name"), err)
+            return {"failed": True, "error": str(err)}
         self._give_back(worker)
-        return Extracted(**reply)
+        return reply
 
     def _take(self) -> _Worker:
         with self._lock:
@@ -135,6 +165,18 @@ class ExtractorPool:
             idle, self._idle = self._idle, []
         for worker in idle:
             worker.kill()
+
+
+def _plain(metadata: dict[str, Any]) -> dict[str, Any]:
+    """The JSON-representable part of a document's metadata (the rules read strings and numbers)."""
+    out = {}
+    for key, value in (metadata or {}).items():
+        try:
+            json.dumps(value)
+        except (TypeError, ValueError):
+            continue
+        out[str(key)] = value
+    return out
 
 
 _SHARED: dict[ExtractLimits, ExtractorPool] = {}

@@ -52,9 +52,9 @@ def script_counts(text: str) -> tuple[int, int]:
     """(Malayalam letters incl. vowel signs, Latin letters) of ``text`` after removing noise."""
     lines = dict.fromkeys(map(str.strip, normalise(text).splitlines()))  # repeats count once
     body = "\n".join(lines)
-    # Each cleaning pass runs only when a cheap test says it has something to remove (a run of
-    # 64 UTF-8 bytes may be shorter than 64 characters: the test may run a pass, never skip one).
-    if max(map(len, body.encode().split()), default=0) >= LONG_RUN:
+    # Each cleaning pass runs only when a cheap test says it has something to remove.
+    words = body.encode("ascii").split() if body.isascii() else body.split()
+    if max(map(len, words), default=0) >= LONG_RUN:
         body = _LONG_RUN.sub(" ", body)
     if "@" in body or "://" in body or "www." in body.lower():
         body = _ADDRESS.sub(" ", body)

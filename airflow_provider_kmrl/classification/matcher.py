@@ -33,10 +33,11 @@ class _Pattern:
 
 @dataclass(frozen=True)
 class _Phrases:
-    """Phrases starting at one key: by their exact second word, and those whose second is a prefix."""
+    """Phrases starting at one key, by how they are found."""
 
-    by_second: dict[str, tuple[_Pattern, ...]]
-    other: tuple[_Pattern, ...]
+    pairs: dict[str, tuple[int, ...]]  # two words: exact second word -> terms
+    longer: dict[str, tuple[_Pattern, ...]]  # three or more words, by their exact second word
+    stem_second: tuple[_Pattern, ...]  # a second word matched as a prefix (a Malayalam stem)
 
 
 class TermMatcher:
@@ -60,6 +61,9 @@ class TermMatcher:
         self._ml_lengths = sorted({len(k) for k in self._ml_prefix})
         self._en_lengths = sorted({len(k) for k in self._en_prefix})
         self._memo: dict[str, tuple[tuple[int, ...], _Phrases | None]] = {}
+        # Numbers (amounts, dates, references) are most of a document's distinct words; unless a
+        # term starts with a digit they match nothing, and are neither looked up nor remembered.
+        self._numbers_match = any(k[:1].isdigit() for k in (*self._exact, *self._en_prefix, *self._ml_prefix))
 
     def count(self, keys: Sequence[str]) -> Counter[int]:
         """Occurrences of each term (by index in ``terms``) in the token keys.
@@ -70,23 +74,34 @@ class TermMatcher:
         """
         found: Counter[int] = Counter()
         phrase_starts: dict[str, _Phrases] = {}
+        skip_numbers = not self._numbers_match
         for key, n in Counter(keys).items():
+            if skip_numbers and key.isdigit():
+                continue
             single, phrases = self._candidates(key)
             for term in single:
                 found[term] += n
             if phrases is not None:
                 phrase_starts[key] = phrases
         if phrase_starts:
-            last = len(keys) - 1
-            for i, key in enumerate(keys):
-                phrases = phrase_starts.get(key)
-                if phrases is None or i == last:
-                    continue
-                # Phrases by their exact second word: most starts are not followed by it.
-                for pattern in phrases.by_second.get(keys[i + 1], ()) + phrases.other:
-                    if _rest_matches(pattern, keys, i):
-                        for term in pattern.terms:
-                            found[term] += 1
+            # Two-word phrases (most of them) from the counts of adjacent pairs; only longer
+            # phrases, and those ending in a Malayalam stem, are checked where their first word is.
+            pairs = Counter(zip(keys, keys[1:]))
+            checked = {k: p for k, p in phrase_starts.items() if p.longer or p.stem_second}
+            for key, phrases in phrase_starts.items():
+                for second, terms in phrases.pairs.items():
+                    n = pairs.get((key, second))
+                    if n:
+                        for term in terms:
+                            found[term] += n
+            if checked:
+                last = len(keys) - 1
+                for i in [i for i, key in enumerate(keys) if key in checked and i != last]:
+                    phrases = checked[keys[i]]
+                    for pattern in phrases.longer.get(keys[i + 1], ()) + phrases.stem_second:
+                        if _rest_matches(pattern, keys, i):
+                            for term in pattern.terms:
+                                found[term] += 1
         return found
 
     def _candidates(self, key: str) -> tuple[tuple[int, ...], _Phrases | None]:
@@ -103,16 +118,20 @@ class TermMatcher:
                 break
             patterns.extend(index.get(key[:length], ()))
         single = tuple(t for p in patterns if len(p.keys) == 1 for t in p.terms)
-        by_second: dict[str, tuple[_Pattern, ...]] = {}
-        other: tuple[_Pattern, ...] = ()
+        pairs: dict[str, tuple[int, ...]] = {}
+        longer: dict[str, tuple[_Pattern, ...]] = {}
+        stem_second: tuple[_Pattern, ...] = ()
         for p in patterns:
             if len(p.keys) == 1:
                 continue
             if p.prefix[1]:
-                other += (p,)
+                stem_second += (p,)
+            elif len(p.keys) == 2:
+                pairs[p.keys[1]] = pairs.get(p.keys[1], ()) + p.terms
             else:
-                by_second[p.keys[1]] = by_second.get(p.keys[1], ()) + (p,)
-        result = (single, _Phrases(by_second, other) if by_second or other else None)
+                longer[p.keys[1]] = longer.get(p.keys[1], ()) + (p,)
+        found = pairs or longer or stem_second
+        result = (single, _Phrases(pairs, longer, stem_second) if found else None)
         if len(self._memo) >= _MEMO_SIZE:
             self._memo.clear()
         self._memo[key] = result

@@ -69,6 +69,11 @@ def normalise(text: str) -> str:
     """NFC, atomic chillus, no zero-width characters, and repaired PDF-order Malayalam."""
     if text.isascii():
         return text
+    return _normalise(text)
+
+
+@lru_cache(maxsize=4)  # the scorer and the language check normalise the same body in turn
+def _normalise(text: str) -> str:
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     malayalam = _has_malayalam(text)
@@ -128,7 +133,8 @@ class Tokens:
         tokens = words(normalise(text))
         if max(map(len, tokens), default=0) > MAX_WORD:
             tokens = [t for t in tokens if len(t) <= MAX_WORD]
-        return cls(tuple(map(key_of, tokens)))
+        keys = {token: key_of(token) for token in set(tokens)}  # a text repeats its words
+        return cls(tuple(map(keys.__getitem__, tokens)))
 
 
 def words(text: str) -> list[str]:

@@ -149,3 +149,37 @@ def test_classifier_extracts_real_files_in_its_workers(classifier):
     inline = classifier.classify(ClassifyInput(path, "application/pdf", os.path.basename(path)))
     assert isolated == inline
     assert (isolated.department, isolated.doc_category, isolated.language) == ("finance", "invoice", "ml")
+
+
+def test_classify_in_a_worker_decides_as_in_process(classifier):
+    """The decision made where the text was extracted equals the one made here, metadata included."""
+    import glob
+    import datetime
+
+    from airflow_provider_kmrl.pipeline.detect import sniff_mime
+
+    isolated = RulesClassifier()
+    paths = sorted(glob.glob("tests/eval/docs/**/*.*", recursive=True))[::4]
+    assert len(paths) >= 15
+    for path in paths:
+        with open(path, "rb") as fh:
+            mime = sniff_mime(path, fh.read(65536))
+        metadata = {"subject": "Safety circular", "received": datetime.datetime(2026, 1, 2), "path": path}
+        doc = ClassifyInput(path, mime, os.path.basename(path), metadata)
+        plain = {k: v for k, v in metadata.items() if k != "received"}  # not JSON: not sent, not read
+        assert isolated.classify(doc) == classifier.classify(ClassifyInput(path, mime, doc.file_name, plain)), path
+
+
+def test_rules_changed_on_disk_are_not_used_by_a_worker(tmp_path):
+    """A worker must decide with the rules the caller loaded, not with a newer file of the same name."""
+    rules_file = tmp_path / "rules.yaml"
+    with open(DEFAULT_RULES_FILE, "rb") as fh:
+        rules_file.write_bytes(fh.read())
+    isolated = RulesClassifier(str(rules_file))
+    note = tmp_path / "circular.txt"
+    note.write_text("Safety circular: all staff must complete the fire safety refresher course.\n")
+    doc = ClassifyInput(str(note), "text/plain", note.name)
+    rules_file.write_bytes(rules_file.read_bytes().replace(b"version:", b"# edited\nversion:", 1))
+    result = isolated.classify(doc)  # the first request naming this file: the worker reads it now
+    assert result.classifier_version == isolated.version  # the loaded rules', not the edited file's
+    assert result == RulesClassifier(rules=isolated.rules, isolate=False).classify(doc)

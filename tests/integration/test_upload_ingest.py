@@ -64,9 +64,12 @@ def test_corpus_lands_with_the_right_status_and_reason(tmp_path, catalog, scanne
         "fetched", "type_checked", "scanned", "stored", "classified"]
     assert checkpoint.value["path"] == list(expected)[-1]
 
-    # A second run adds no row and no object.
+    # A second run adds no row and no object, and leaves the cursor unwritten (in Airflow each
+    # write is a Variable update).
+    saves = checkpoint.saves
     again = IngestEngine(catalog, scanner, store, settings=settings).run(source, checkpoint)
     assert again.processed == 0 and again.skipped_known == len(expected)
+    assert checkpoint.saves == saves
     assert len(rows(catalog.dsn, "uploads")) == len(expected)
     assert _stored_keys(store, raw) == raw_keys and _stored_keys(store, quarantine) == q_keys
 

@@ -153,7 +153,7 @@ def test_lineage_follows_ingest_reprocess_and_a_downstream_consumer(airflow_sour
         version = cur.fetchone()[0]
         assert version.startswith("rules-") and version != "rules-2025-old", "re-classify updates classifier_version"
 
-    from airflow.models.dagbag import DagBag
+    from airflow.dag_processing.dagbag import DagBag
 
     consumer = DagBag("dags/kmrl_example_consumer.py").get_dag("kmrl_example_consumer")
     assert consumer.test(run_conf={"doc_ids": [doc["id"]]}).state == "success"

@@ -1,9 +1,10 @@
 """``RulesClassifier``: the pipeline's classify step, driven by the editable rule file.
 
 It implements :class:`airflow_provider_kmrl.pipeline.classify.Classifier`, so a trained model
-can replace it later by implementing the same one method. Extraction runs in bounded worker
-processes by default (``isolate=True``); ``analyse`` returns the scores and the matched terms
-behind each decision, for the evaluation report and for rule authors.
+can replace it later by implementing the same one method. Extraction — and for ``classify`` the
+scoring as well — runs in bounded worker processes by default (``isolate=True``); ``analyse``
+returns the scores and the matched terms behind each decision, for the evaluation report and
+for rule authors.
 """
 
 from __future__ import annotations
@@ -36,8 +37,9 @@ class RulesClassifier:
 
     :param rules_file: a rule file; default ``$KMRL_RULES_FILE`` or the packaged ``kmrl_rules.yaml``.
     :param limits: extraction bounds (time, memory, pages, characters; OCR on or off).
-    :param isolate: extract in worker processes (bounded in time and memory); ``False`` runs the
-        extractors in this process, for tests and tools that trust their input.
+    :param isolate: extract in worker processes (bounded in time and memory), and make the
+        ``classify`` decision there too; ``False`` runs everything in this process, for tests and
+        tools that trust their input.
     """
 
     def __init__(

@@ -244,7 +244,7 @@ clamd_start() {
     fi
     die "clamd pid=$pid is running but does not answer PING on $CLAMD_HOST:$CLAMD_PORT"
   fi
-  port_open "$CLAMD_HOST" "$CLAMD_PORT" && die "clamd: port $CLAMD_HOST:$CLAMD_PORT is already used by another process"
+  port_open "$CLAMD_HOST" "$CLAMD_PORT" && die "clamd: port $CLAMD_HOST:$CLAMD_PORT is already used by another process (services of another checkout? run 'make stop' there, or set KMRL_CLAMD_PORT)"
   mkdir -p "$CLAMD_DIR/tmp"
   clamd_make_db
   clamd_conf >"$CLAMD_CONF"
@@ -365,7 +365,7 @@ s3_start() {
   for p in "$S3_PORT" "$S3_MASTER_PORT" "$S3_VOLUME_PORT" "$S3_FILER_PORT" "$S3_ADMIN_PORT" \
            $((S3_PORT + 10000)) $((S3_MASTER_PORT + 10000)) $((S3_VOLUME_PORT + 10000)) \
            $((S3_FILER_PORT + 10000)) $((S3_ADMIN_PORT + 10000)); do
-    port_open 127.0.0.1 "$p" && die "s3: port 127.0.0.1:$p (needed by weed mini) is already in use"
+    port_open 127.0.0.1 "$p" && die "s3: port 127.0.0.1:$p (needed by weed mini) is already in use (services of another checkout? run 'make stop' there, or set KMRL_S3_PORT)"
   done
   mkdir -p "$S3_DATA" "$S3_DIR/tmp"
   t0=$(now_ms)

@@ -102,8 +102,10 @@ class ExtractorPool:
         self.started = 0
 
     def extract(self, path: str, mime_type: str, file_name: str) -> Extracted:
-        reply = self._ask({"path": path, "mime_type": mime_type, "file_name": file_name})
-        return Extracted(error=reply["error"]) if "failed" in reply else Extracted(**reply)
+        try:
+            return Extracted(**self._ask({"path": path, "mime_type": mime_type, "file_name": file_name}))
+        except WorkerFailed as err:
+            return Extracted(error=str(err))
 
     def classify(
         self, path: str, mime_type: str, file_name: str, metadata: dict[str, Any], rules: Rules
@@ -116,30 +118,32 @@ class ExtractorPool:
         """
         if rules.path is None:
             return None, self.extract(path, mime_type, file_name)
-        reply = self._ask(
-            {
-                "path": path,
-                "mime_type": mime_type,
-                "file_name": file_name,
-                "metadata": _plain(metadata),
-                "rules": {"path": rules.path, "digest": rules.digest},
-            }
-        )
-        if "failed" in reply:
-            return None, Extracted(error=reply["error"])
+        try:
+            reply = self._ask(
+                {
+                    "path": path,
+                    "mime_type": mime_type,
+                    "file_name": file_name,
+                    "metadata": _plain(metadata),
+                    "rules": {"path": rules.path, "digest": rules.digest},
+                }
+            )
+        except WorkerFailed as err:
+            return None, Extracted(error=str(err))
         if reply.get("error"):
             log.warning("classifying %s in a worker failed (%s); scoring it here", file_name, reply["error"])
         found = reply.get("classification")
         return (Classification(**found) if found else None), Extracted(**reply["extracted"])
 
     def _ask(self, request: dict[str, Any]) -> dict[str, Any]:
+        """One request to an idle worker; a worker that fails is killed and ``WorkerFailed`` raised."""
         worker = self._take()
         try:
             reply = worker.ask({**request, "limits": asdict(self.limits)}, self.limits.timeout)
         except WorkerFailed as err:
             worker.kill()
             log.warning("text extraction of %s failed: %s", request.get("file_name"), err)
-            return {"failed": True, "error": str(err)}
+            raise
         self._give_back(worker)
         return reply
 

@@ -130,8 +130,8 @@ class TermMatcher:
                 pairs[p.keys[1]] = pairs.get(p.keys[1], ()) + p.terms
             else:
                 longer[p.keys[1]] = longer.get(p.keys[1], ()) + (p,)
-        found = pairs or longer or stem_second
-        result = (single, _Phrases(pairs, longer, stem_second) if found else None)
+        has_phrases = pairs or longer or stem_second
+        result = (single, _Phrases(pairs, longer, stem_second) if has_phrases else None)
         if len(self._memo) >= _MEMO_SIZE:
             self._memo.clear()
         self._memo[key] = result
@@ -160,8 +160,8 @@ def compiled_key(text: str) -> tuple[str, ...]:
 def _rest_matches(pattern: _Pattern, keys: Sequence[str], start: int) -> bool:
     if start + len(pattern.keys) > len(keys):
         return False
-    if not any(pattern.prefix) and tuple(keys[start : start + len(pattern.keys)]) == pattern.keys:
-        return True
+    if not any(pattern.prefix):
+        return tuple(keys[start : start + len(pattern.keys)]) == pattern.keys
     for offset, (want, is_prefix) in enumerate(zip(pattern.keys, pattern.prefix, strict=True)):
         got = keys[start + offset]
         if not (got.startswith(want) if is_prefix else got == want):

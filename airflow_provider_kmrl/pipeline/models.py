@@ -34,6 +34,9 @@ class SourceItem:
     :param file_name: the original name, kept verbatim in the row (sanitised only for object keys).
     :param size_hint: the size the source reports, used to reject huge files before fetching.
     :param metadata: JSON-serialisable facts from the source (path, subject, work order, ...).
+    :param problem: set when the source can list the item but cannot offer its bytes (a link to
+        a web page, a message too large to describe, a name it cannot address): the item is
+        recorded as ``rejected`` with this reason instead of stopping the listing.
     """
 
     source_id: str
@@ -42,6 +45,7 @@ class SourceItem:
     size_hint: int | None = None
     sender: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+    problem: str | None = None
 
 
 @dataclass(frozen=True)

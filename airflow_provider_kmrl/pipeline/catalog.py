@@ -186,6 +186,49 @@ class Catalog:
 
     # -- writing ----------------------------------------------------------------------------
 
+    def add_events(self, events: Sequence[tuple[str, str, dict[str, Any]]], ctx: RunContext) -> None:
+        """Append ``(doc id, event, details)`` rows to the trail in one transaction."""
+        if not events:
+            return
+        with self.connection() as conn, conn.cursor() as cur:
+            psycopg2.extras.execute_values(
+                cur,
+                "INSERT INTO document_events (document_id, event, dag_id, run_id, task_id, details) VALUES %s",
+                [(doc_id, name, ctx.dag_id, ctx.run_id, ctx.task_id, psycopg2.extras.Json(details))
+                 for doc_id, name, details in events],
+                template="(%s::uuid, %s, %s, %s, %s, %s)",
+            )
+            conn.commit()
+
+    def unannounced(self, source_system: str, limit: int = 100_000) -> list[str]:
+        """Ids of ``success`` documents of a source that no Asset event has announced yet."""
+        with self._reading() as cur:
+            cur.execute(
+                "SELECT id::text FROM documents WHERE source_system = %s AND status = 'success'"
+                " AND announced_at IS NULL ORDER BY ingestion_ts, id LIMIT %s",
+                (source_system, limit),
+            )
+            return [r[0] for r in cur.fetchall()]
+
+    def mark_announced(self, doc_ids: Sequence[str], ctx: RunContext) -> None:
+        """Record that ``doc_ids`` were announced by this run (one event each, for lineage)."""
+        if not doc_ids:
+            return
+        with self.connection() as conn, conn.cursor() as cur:
+            cur.execute(
+                "UPDATE documents SET announced_at = now() WHERE id = ANY(%s::uuid[]) AND announced_at IS NULL",
+                (list(doc_ids),),
+            )
+            psycopg2.extras.execute_values(
+                cur,
+                "INSERT INTO document_events (document_id, event, dag_id, run_id, task_id, details) VALUES %s",
+                [(d, "announced", ctx.dag_id, ctx.run_id, ctx.task_id, psycopg2.extras.Json({}))
+                 for d in doc_ids],
+                template="(%s::uuid, %s, %s, %s, %s, %s)",
+                page_size=1000,
+            )
+            conn.commit()
+
     def claim(self, source_system: str, claims: Sequence[tuple[str, SourceItem]]) -> None:
         """Insert ``pending`` rows (committed at once) so every later object has its row first."""
         if not claims:
@@ -298,10 +341,16 @@ class BatchLock:
             outcome = originals[checksum]
             if outcome.object_uri:
                 outcome.cleanup.append(outcome.object_uri)  # its own copy, written before the race was seen
+            lost_id = outcome.doc_id
             outcome.status, outcome.duplicate_of, outcome.object_uri = Status.DUPLICATE, first_id, first_uri
             outcome.reason = f"same content as {first_id}"
             outcome.events.append(("duplicate", {"duplicate_of": first_id, "late": True}))
             demoted.append(outcome)
+            for copy in outcomes:  # its copies in this batch now point at the original that won
+                if copy.duplicate_of == lost_id and copy.status is Status.DUPLICATE:
+                    copy.duplicate_of, copy.object_uri = first_id, first_uri
+                    copy.reason = f"same content as {first_id}"
+                    copy.events.append(("duplicate", {"duplicate_of": first_id, "late": True}))
         return demoted
 
 

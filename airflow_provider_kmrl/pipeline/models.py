@@ -113,6 +113,7 @@ class RunSummary:
     listed: int = 0
     skipped_known: int = 0
     processed: int = 0
+    after_ingest_failures: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
     new_doc_ids: list[str] = field(default_factory=list)
     checkpoint: dict[str, Any] | None = None
@@ -126,6 +127,7 @@ class RunSummary:
             "listed": self.listed,
             "skipped_known": self.skipped_known,
             "processed": self.processed,
+            "after_ingest_failures": self.after_ingest_failures,
             "by_status": dict(sorted(self.by_status.items())),
             "new_doc_ids": self.new_doc_ids[:max_ids],
             "new_doc_ids_truncated": len(self.new_doc_ids) > max_ids,

@@ -33,6 +33,7 @@ class Defaults(BaseModel):
     batch_size: int = Field(default=100, ge=1, le=10_000)
     concurrency: int = Field(default=4, ge=1, le=64)
     max_retries: int = Field(default=3, ge=1)
+    allow_macros: bool = Field(default=False, description="Accept macro-enabled Office files (docm, xlsm, pptm).")
     backfill_pool_slots: int = Field(default=2, ge=1, description="Concurrent backfill runs per source.")
 
 
@@ -56,6 +57,7 @@ class SourceConfig(BaseModel):
     batch_size: int | None = Field(default=None, ge=1, le=10_000)
     concurrency: int | None = Field(default=None, ge=1, le=64)
     max_retries: int | None = Field(default=None, ge=1)
+    allow_macros: bool | None = None
     backfill_pool_slots: int | None = Field(default=None, ge=1)
 
     @field_validator("kind")

@@ -16,7 +16,7 @@ from airflow_provider_kmrl.sources.base import source_kind
 
 START_DATE = datetime(2024, 1, 1, tzinfo=timezone.utc)
 _SETTINGS = ("postgres_conn_id", "store_conn_id", "clamav_conn_id", "raw_bucket", "quarantine_bucket",
-             "max_file_size", "batch_size", "concurrency", "max_retries")
+             "max_file_size", "batch_size", "concurrency", "max_retries", "allow_macros")
 
 
 def build_dags(sources_file: str | None = None, dag_folder: str | None = None) -> dict[str, DAG]:

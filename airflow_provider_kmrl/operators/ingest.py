@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import BaseOperator, Variable
 
-from airflow_provider_kmrl.assets import INGEST_ANNOUNCEMENTS, READY_FOR_EXTRACTION
+from airflow_provider_kmrl.assets import INGEST_ANNOUNCEMENTS
 from airflow_provider_kmrl.exceptions import ScannerUnavailable
+from airflow_provider_kmrl.operators.announcements import announce_stored
 
 if TYPE_CHECKING:
     from airflow.sdk import Context
@@ -38,13 +39,15 @@ class IngestDocumentsOperator(BaseOperator):
     Incremental by default (from the source's checkpoint); with ``window_start`` and
     ``window_end`` it ingests the source items timestamped in ``[start, end)`` and leaves the
     checkpoint alone (backfill). Returns a small summary; emits ``kmrl_ready_for_extraction``
-    with the new document ids when there are any.
+    with the ids of every stored document of the source not yet announced (this run's, and those
+    of earlier runs that failed after committing them).
 
     :param source_name: the source's name in ``kmrl_sources.yaml`` (also ``documents.source_system``).
     :param source_kind: ``upload``, ``imap``, ``sftp``, ...
     :param source_options: the kind's options, validated before anything runs.
     :param source_conn_id: the source's own Airflow connection, for kinds that have one.
     :param concurrency: documents processed at once (threads); bounds load on every service.
+    :param allow_macros: accept macro-enabled Office files (quarantined by default).
     """
 
     template_fields: Sequence[str] = ("window_start", "window_end")
@@ -66,6 +69,7 @@ class IngestDocumentsOperator(BaseOperator):
         batch_size: int = 100,
         concurrency: int = 4,
         max_retries: int = 3,
+        allow_macros: bool = False,
         window_start: str | datetime | None = None,
         window_end: str | datetime | None = None,
         **kwargs: Any,
@@ -85,6 +89,7 @@ class IngestDocumentsOperator(BaseOperator):
         self.batch_size = batch_size
         self.concurrency = concurrency
         self.max_retries = max_retries
+        self.allow_macros = allow_macros
         self.window_start = window_start
         self.window_end = window_end
 
@@ -100,13 +105,15 @@ class IngestDocumentsOperator(BaseOperator):
             settings=dict(
                 raw_bucket=self.raw_bucket, quarantine_bucket=self.quarantine_bucket,
                 max_file_size=self.max_file_size, batch_size=self.batch_size,
-                concurrency=self.concurrency, max_retries=self.max_retries,
+                concurrency=self.concurrency, max_retries=self.max_retries, allow_macros=self.allow_macros,
             ),
             run=(ti.dag_id, ti.run_id, ti.task_id),
         )
         window = self._window()
         try:
             summary = engine.run(source, None if window else VariableCheckpoint(self.source_name), window)
+            announced = announce_stored(engine.catalog, context, engine.context, list(self.outlets or []),
+                                        self.source_name)
         except ScannerUnavailable as err:
             raise ScannerUnavailable(
                 f"{err}. Nothing is ingested without a virus scan: start clamd or fix the "
@@ -115,14 +122,8 @@ class IngestDocumentsOperator(BaseOperator):
         finally:
             engine.catalog.close()
             source.close()
-        result = summary.as_dict()
+        result = {**summary.as_dict(), "announced": announced}
         self.log.info("Ingested %s: %s", self.source_name, {k: v for k, v in result.items() if k != "new_doc_ids"})
-        if summary.new_doc_ids and INGEST_ANNOUNCEMENTS in (self.outlets or []):
-            context["outlet_events"][INGEST_ANNOUNCEMENTS].add(
-                READY_FOR_EXTRACTION,
-                extra={"source": self.source_name, "doc_ids": result["new_doc_ids"],
-                       "truncated": result["new_doc_ids_truncated"]},
-            )
         return result
 
     def get_openlineage_facets_on_complete(self, task_instance: Any) -> Any:

@@ -86,6 +86,9 @@ class ReprocessDocumentsOperator(BaseOperator):
     ui_color = "#e3d7f6"
 
     def __init__(self, *, sources_file: str | None = None, **kwargs: Any) -> None:
+        from airflow_provider_kmrl.assets import INGEST_ANNOUNCEMENTS
+
+        kwargs.setdefault("outlets", [INGEST_ANNOUNCEMENTS])  # retried and released documents are announced
         super().__init__(**kwargs)
         self.sources_file = sources_file
 
@@ -108,8 +111,20 @@ class ReprocessDocumentsOperator(BaseOperator):
         )
         ceiling = int(params.get("max_retries") or config.defaults.max_retries * 2)
         result = getattr(self, f"_{action}")(config, selection, ceiling, context)
+        result["announced"] = self._announce(config, selection, context)
         self.log.info("Reprocess %s: %s", action, result)
         return {"action": action, **result}
+
+    def _announce(self, config, selection, context: Context) -> int:
+        """Announce what this action stored (retried or released documents), and anything missed."""
+        from airflow_provider_kmrl.operators.announcements import announce_stored
+
+        catalog = _catalog(config.defaults.postgres_conn_id)
+        try:
+            return announce_stored(catalog, context, _run_context(context), list(self.outlets or []),
+                                   selection.source)
+        finally:
+            catalog.close()
 
     def _engine(self, config, source_name: str | None, ceiling: int, context: Context):
         from airflow_provider_kmrl.runner import build_engine
@@ -122,7 +137,8 @@ class ReprocessDocumentsOperator(BaseOperator):
             clamav_conn_id=pick("clamav_conn_id"),
             settings=dict(raw_bucket=pick("raw_bucket"), quarantine_bucket=pick("quarantine_bucket"),
                           max_file_size=int(pick("max_file_size")), batch_size=pick("batch_size"),
-                          concurrency=pick("concurrency"), max_retries=ceiling),
+                          concurrency=pick("concurrency"), max_retries=ceiling,
+                          allow_macros=pick("allow_macros")),
             run=(context["ti"].dag_id, context["ti"].run_id, context["ti"].task_id),
         )
 

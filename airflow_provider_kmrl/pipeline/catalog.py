@@ -200,15 +200,19 @@ class Catalog:
             )
             conn.commit()
 
-    def unannounced(self, source_system: str, limit: int = 100_000) -> list[str]:
-        """Ids of ``success`` documents of a source that no Asset event has announced yet."""
+    def unannounced(self, source_system: str | None = None, limit: int = 100_000) -> dict[str, list[str]]:
+        """source -> ids of ``success`` documents no Asset event has announced yet (any run's)."""
         with self._reading() as cur:
             cur.execute(
-                "SELECT id::text FROM documents WHERE source_system = %s AND status = 'success'"
-                " AND announced_at IS NULL ORDER BY ingestion_ts, id LIMIT %s",
-                (source_system, limit),
+                "SELECT source_system, id::text FROM documents WHERE status = 'success' AND announced_at IS NULL"
+                + (" AND source_system = %s" if source_system else "")
+                + " ORDER BY source_system, ingestion_ts, id LIMIT %s",
+                ((source_system, limit) if source_system else (limit,)),
             )
-            return [r[0] for r in cur.fetchall()]
+            found: dict[str, list[str]] = {}
+            for source, doc_id in cur.fetchall():
+                found.setdefault(source, []).append(doc_id)
+            return found
 
     def mark_announced(self, doc_ids: Sequence[str], ctx: RunContext) -> None:
         """Record that ``doc_ids`` were announced by this run (one event each, for lineage)."""

@@ -93,15 +93,17 @@ def test_reprocess_retries_a_document_failed_by_an_injected_fault(airflow_source
 
     assert dags[f"kmrl_ingest__{src['name']}"].test().state == "failed"
     (row,) = rows(src["pg_dsn"], src["name"])
-    assert row["status"] == "failed" and "cannot write" in row["rejection_reason"] and row["retry_count"] == 1
+    # The store's fault, not the document's: no retry budget spent.
+    assert row["status"] == "failed" and "cannot write" in row["rejection_reason"] and row["retry_count"] == 0
 
     blocker.unlink()
     run = dags["kmrl_reprocess"].test(run_conf={"action": "retry", "source": src["name"]})
     assert run.state == "success"
     (row,) = rows(src["pg_dsn"], src["name"])
-    assert row["status"] == "success" and row["retry_count"] == 1
-    assert events(src["pg_dsn"], row["id"])[-6:] == ["reprocessed", "fetched", "type_checked", "scanned",
-                                                      "stored", "classified"]
+    assert row["status"] == "success" and row["retry_count"] == 0
+    # Stored by the retry, so announced by it (the failed ingest announced nothing).
+    assert events(src["pg_dsn"], row["id"])[-7:] == ["reprocessed", "fetched", "type_checked", "scanned",
+                                                      "stored", "classified", "announced"]
 
 
 def test_rescan_quarantines_a_stored_document_that_new_signatures_match(airflow_sources, monkeypatch, tmp_path,
@@ -161,8 +163,8 @@ def test_lineage_follows_ingest_reprocess_and_a_downstream_consumer(airflow_sour
     run = dags["kmrl_lineage"].test(run_conf={"doc_id": doc["id"]})
     assert run.state == "success"
     report = run.get_task_instance("report").xcom_pull(task_ids="report")
-    assert report["events"] == ["fetched", "type_checked", "scanned", "stored", "classified", "reclassified",
-                                "consumed"]
+    assert report["events"] == ["fetched", "type_checked", "scanned", "stored", "classified", "announced",
+                                "reclassified", "consumed"]
     assert report["consumers"] == ["kmrl_example_consumer"]
     with psycopg2.connect(src["pg_dsn"]) as conn, conn.cursor() as cur:
         cur.execute("SELECT event, dag_id FROM document_lineage WHERE document_id = %s ORDER BY event_id",

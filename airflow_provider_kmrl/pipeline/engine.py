@@ -63,6 +63,7 @@ _LOOKUP_PAGE = 1000  # listed items looked up in the ledger with one query
 _STORED = frozenset({Status.SUCCESS, Status.DUPLICATE, Status.QUARANTINED})
 _SCAN_ATTEMPTS = 3  # a transient scanner answer (load, memory) is asked again before quarantine
 _MAX_CHECKPOINT_IN_SUMMARY = 2048  # bytes of JSON; a larger cursor stays in its Variable only
+_CHECKPOINT_SAVE_SECONDS = 5.0  # a moving cursor is saved at most this often, and when the run ends
 
 
 class CheckpointStore(Protocol):
@@ -180,25 +181,30 @@ class IngestEngine:
         checkpoint = cursor.value if cursor else None
         complete = True
         listed = (self._recordable(run, i) for i in source.list_items(checkpoint, window))
-        for batch, known in self._known_batches(source.name, listed):
-            summary.listed += len(batch)
-            finished = [i for i in batch if (r := known.get(i.source_id)) and r.is_final(self.settings.max_retries)]
-            summary.skipped_known += len(finished)
-            finished_ids = {i.source_id for i in finished}
-            todo = [i for i in batch if i.source_id not in finished_ids]
-            self._process_batch(run, todo, known)
-            for item in finished:  # finishes a move/delete a crash interrupted
-                if Status(known[item.source_id].status) in _STORED:
-                    self._after_ingest(run, item, known[item.source_id].doc_id, record=False)
+        try:
+            for batch, known in self._known_batches(source.name, listed):
+                summary.listed += len(batch)
+                finished = [i for i in batch
+                            if (r := known.get(i.source_id)) and r.is_final(self.settings.max_retries)]
+                summary.skipped_known += len(finished)
+                finished_ids = {i.source_id for i in finished}
+                todo = [i for i in batch if i.source_id not in finished_ids]
+                self._process_batch(run, todo, known)
+                for item in finished:  # finishes a move/delete a crash interrupted
+                    if Status(known[item.source_id].status) in _STORED:
+                        self._after_ingest(run, item, known[item.source_id].doc_id, record=False)
+                if cursor is not None:
+                    # A batch of known, final items is committed as a whole: no need to ask again.
+                    committed = self._committed_prefix(source.name, batch) if todo else batch
+                    cursor.advance(source, [run.fetchable(i) for i in committed])
+                    complete = complete and len(committed) == len(batch)
+            if cursor is not None and complete:
+                # The whole listing is committed. A source may have scanned things that offered no
+                # item (mail without attachments); an empty committed prefix lets it move past them.
+                cursor.advance(source, [])
+        finally:
             if cursor is not None:
-                # A batch of known, final items is committed as a whole: no need to ask again.
-                committed = self._committed_prefix(source.name, batch) if todo else batch
-                cursor.advance(source, [run.fetchable(i) for i in committed])
-                complete = complete and len(committed) == len(batch)
-        if cursor is not None and complete:
-            # The whole listing is committed. A source may have scanned things that offered no
-            # item (mail without attachments); an empty committed prefix lets it move past them.
-            cursor.advance(source, [])
+                cursor.flush()  # only ever covers committed rows, so it is saved even on failure
 
     def _recordable(self, run: _Run, item: SourceItem) -> SourceItem:
         """The item with every string Postgres can store; the original is kept for the source."""
@@ -567,28 +573,43 @@ def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
 
 
 class _Cursor:
-    """The source's checkpoint, advanced in one place: saved only when it changed.
+    """The source's checkpoint, advanced in one place and saved at most every few seconds.
 
-    A large cursor (an SFTP source's tracked paths) is kept out of the run summary, which goes to
-    XCom and the task log; its size is reported instead.
+    Saving less often than the cursor moves is safe (a lagging cursor costs a re-listing of known
+    items, never a loss); saving a 100,000-path SFTP cursor after every batch was quadratic. The
+    last value is always flushed when the run ends, also when it fails. A large cursor is kept out
+    of the run summary, which goes to XCom and the task log; its size is reported instead.
     """
 
     def __init__(self, store: CheckpointStore, summary: RunSummary) -> None:
         self.store, self.summary = store, summary
         self.value = store.load()
         self._saved = _dump(self.value)
+        self._dirty = False
+        self._last_save = time.monotonic()
 
     def advance(self, source: DocumentSource, committed: Sequence[SourceItem]) -> None:
         new = source.next_checkpoint(self.value, committed)
-        if new is None:
+        if new is None or new is self.value:
             return
-        dumped = _dump(new)
-        if dumped != self._saved:  # an unchanged cursor is not rewritten (a Variable write)
-            self.store.save(new)
+        self.value, self._dirty = new, True
+        if time.monotonic() - self._last_save >= _CHECKPOINT_SAVE_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        """Save the cursor if it changed since the last save (a Variable write is not free)."""
+        if not self._dirty:
+            return
+        dumped = _dump(self.value)
+        if dumped != self._saved:
+            assert self.value is not None
+            self.store.save(self.value)
             self._saved = dumped
-        self.value = new
+        self._dirty = False
+        self._last_save = time.monotonic()
         self.summary.checkpoint = (
-            new if len(dumped) <= _MAX_CHECKPOINT_IN_SUMMARY else {"size_bytes": len(dumped), "kept_in": "checkpoint store"}
+            self.value if len(dumped) <= _MAX_CHECKPOINT_IN_SUMMARY
+            else {"size_bytes": len(dumped), "kept_in": "checkpoint store"}
         )
 
 

@@ -50,7 +50,8 @@ class DocumentSource(Protocol):
 
         Called once more with an empty ``committed`` after a complete incremental listing, so a
         source can move past what it scanned without offering items; return ``checkpoint``
-        unchanged when that means nothing to the source.
+        unchanged when that means nothing to the source. Return a new object whenever the cursor
+        moved: the very object passed in means "unchanged" and is not saved.
         """
         ...
 

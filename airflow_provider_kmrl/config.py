@@ -10,34 +10,23 @@ import os
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ByteSize, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from airflow_provider_kmrl.exceptions import SourcesFileError
+from airflow_provider_kmrl.pipeline.settings import IngestSettings, SettingOverrides
 from airflow_provider_kmrl.sources.base import known_kinds, source_kind
 
 SOURCES_FILE_ENV = "KMRL_SOURCES_FILE"
 SOURCES_FILE_NAME = "kmrl_sources.yaml"
 
 
-class Defaults(BaseModel):
-    """Settings every source inherits; a source may override any of them."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    postgres_conn_id: str = "kmrl_postgres"
-    store_conn_id: str = "kmrl_store"
-    clamav_conn_id: str = "kmrl_clamav"
-    raw_bucket: str = "kmrl-raw"
-    quarantine_bucket: str = "kmrl-quarantine"
-    max_file_size: ByteSize = ByteSize(512 * 1024 * 1024)
-    batch_size: int = Field(default=100, ge=1, le=10_000)
-    concurrency: int = Field(default=4, ge=1, le=64)
-    max_retries: int = Field(default=3, ge=1)
-    allow_macros: bool = Field(default=False, description="Accept macro-enabled Office files (docm, xlsm, pptm).")
-    backfill_pool_slots: int = Field(default=2, ge=1, description="Concurrent backfill runs per source.")
+#: The ``defaults:`` block: every setting of :class:`IngestSettings`, nothing else.
+Defaults = IngestSettings
 
 
-class SourceConfig(BaseModel):
+class SourceConfig(SettingOverrides):  # type: ignore[misc,valid-type]
+    """One entry of ``sources:``; any setting of ``defaults`` may be overridden here."""
+
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(pattern=r"^[a-z0-9_]+$", max_length=60)
@@ -47,18 +36,6 @@ class SourceConfig(BaseModel):
     backfill_schedule: str = "0 0 * * *"
     enabled: bool = True
     options: dict[str, Any] = Field(default_factory=dict)
-    # Per-source overrides of ``defaults``.
-    postgres_conn_id: str | None = None
-    store_conn_id: str | None = None
-    clamav_conn_id: str | None = None
-    raw_bucket: str | None = None
-    quarantine_bucket: str | None = None
-    max_file_size: ByteSize | None = None
-    batch_size: int | None = Field(default=None, ge=1, le=10_000)
-    concurrency: int | None = Field(default=None, ge=1, le=64)
-    max_retries: int | None = Field(default=None, ge=1)
-    allow_macros: bool | None = None
-    backfill_pool_slots: int | None = Field(default=None, ge=1)
 
     @field_validator("kind")
     @classmethod
@@ -67,7 +44,11 @@ class SourceConfig(BaseModel):
             raise ValueError(f"unknown kind {kind!r}; available here: {', '.join(known_kinds())}")
         return kind
 
-    def setting(self, defaults: Defaults, name: str) -> Any:
+    def settings(self, defaults: IngestSettings) -> IngestSettings:
+        """``defaults`` with this source's overrides applied."""
+        return defaults.merged(self)
+
+    def setting(self, defaults: IngestSettings, name: str) -> Any:
         value = getattr(self, name)
         return getattr(defaults, name) if value is None else value
 

@@ -15,8 +15,6 @@ from airflow_provider_kmrl.operators.ingest import IngestDocumentsOperator
 from airflow_provider_kmrl.sources.base import source_kind
 
 START_DATE = datetime(2024, 1, 1, tzinfo=timezone.utc)
-_SETTINGS = ("postgres_conn_id", "store_conn_id", "clamav_conn_id", "raw_bucket", "quarantine_bucket",
-             "max_file_size", "batch_size", "concurrency", "max_retries", "allow_macros")
 
 
 def build_dags(sources_file: str | None = None, dag_folder: str | None = None) -> dict[str, DAG]:
@@ -42,10 +40,8 @@ def build_dags(sources_file: str | None = None, dag_folder: str | None = None) -
 
 
 def _operator_kwargs(config: SourcesFile, src: SourceConfig) -> dict:
-    kwargs = {name: src.setting(config.defaults, name) for name in _SETTINGS}
-    kwargs["max_file_size"] = int(kwargs["max_file_size"])
     return dict(source_name=src.name, source_kind=src.kind, source_options=src.options,
-                source_conn_id=src.conn_id, **kwargs)
+                source_conn_id=src.conn_id, settings=src.settings(config.defaults).operator_dict())
 
 
 def _ingest_dag(config: SourcesFile, src: SourceConfig) -> DAG:

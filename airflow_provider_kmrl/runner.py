@@ -6,7 +6,8 @@ import re
 from typing import Any
 
 from airflow_provider_kmrl.pipeline.catalog import Catalog, RunContext
-from airflow_provider_kmrl.pipeline.engine import IngestEngine, IngestSettings
+from airflow_provider_kmrl.pipeline.engine import IngestEngine
+from airflow_provider_kmrl.pipeline.settings import IngestSettings
 from airflow_provider_kmrl.sources.base import DocumentSource, source_kind
 
 
@@ -25,19 +26,18 @@ def postgres_dsn(conn_id: str) -> str:
 
 
 def build_engine(
-    *, postgres_conn_id: str, store_conn_id: str, clamav_conn_id: str, settings: dict[str, Any],
-    run: tuple[str | None, str | None, str | None] = (None, None, None),
+    settings: IngestSettings, run: tuple[str | None, str | None, str | None] = (None, None, None)
 ) -> IngestEngine:
+    """The engine with its parts built from the settings' Airflow connections."""
     from airflow_provider_kmrl.hooks.clamav import ClamAVHook
     from airflow_provider_kmrl.hooks.store import store_from_connection
 
-    ingest_settings = IngestSettings(**settings)
-    catalog = Catalog(postgres_dsn(postgres_conn_id), max_connections=ingest_settings.concurrency + 2)
+    catalog = Catalog(postgres_dsn(settings.postgres_conn_id), max_connections=settings.concurrency + 2)
     catalog.migrate()
     return IngestEngine(
         catalog,
-        ClamAVHook(clamav_conn_id=clamav_conn_id).get_conn(),
-        store_from_connection(store_conn_id),
-        settings=ingest_settings,
+        ClamAVHook(clamav_conn_id=settings.clamav_conn_id).get_conn(),
+        store_from_connection(settings.store_conn_id),
+        settings=settings,
         context=RunContext(*run),
     )

@@ -46,8 +46,11 @@ class IngestDocumentsOperator(BaseOperator):
     :param source_kind: ``upload``, ``imap``, ``sftp``, ...
     :param source_options: the kind's options, validated before anything runs.
     :param source_conn_id: the source's own Airflow connection, for kinds that have one.
-    :param concurrency: documents processed at once (threads); bounds load on every service.
-    :param allow_macros: accept macro-enabled Office files (quarantined by default).
+    :param settings: any field of :class:`~airflow_provider_kmrl.pipeline.settings.IngestSettings`
+        (connection ids, buckets, ``max_file_size``, ``batch_size``, ``concurrency``,
+        ``max_retries``, ``allow_macros``, ...), the same names as the sources file's ``defaults``;
+        validated when the operator is created, so a typo is a DAG import error.
+    :param window_start: with ``window_end``, ingest that interval instead (templated).
     """
 
     template_fields: Sequence[str] = ("window_start", "window_end")
@@ -60,55 +63,30 @@ class IngestDocumentsOperator(BaseOperator):
         source_kind: str,
         source_options: dict[str, Any] | None = None,
         source_conn_id: str | None = None,
-        postgres_conn_id: str = "kmrl_postgres",
-        store_conn_id: str = "kmrl_store",
-        clamav_conn_id: str = "kmrl_clamav",
-        raw_bucket: str = "kmrl-raw",
-        quarantine_bucket: str = "kmrl-quarantine",
-        max_file_size: int = 512 * 1024 * 1024,
-        batch_size: int = 100,
-        concurrency: int = 4,
-        max_retries: int = 3,
-        allow_macros: bool = False,
+        settings: dict[str, Any] | None = None,
         window_start: str | datetime | None = None,
         window_end: str | datetime | None = None,
         **kwargs: Any,
     ) -> None:
+        from airflow_provider_kmrl.pipeline.settings import IngestSettings
+
         kwargs.setdefault("outlets", [INGEST_ANNOUNCEMENTS])
         super().__init__(**kwargs)
         self.source_name = source_name
         self.source_kind = source_kind
         self.source_options = dict(source_options or {})
         self.source_conn_id = source_conn_id
-        self.postgres_conn_id = postgres_conn_id
-        self.store_conn_id = store_conn_id
-        self.clamav_conn_id = clamav_conn_id
-        self.raw_bucket = raw_bucket
-        self.quarantine_bucket = quarantine_bucket
-        self.max_file_size = max_file_size
-        self.batch_size = batch_size
-        self.concurrency = concurrency
-        self.max_retries = max_retries
-        self.allow_macros = allow_macros
+        self.settings = IngestSettings(**(settings or {})).operator_dict()
         self.window_start = window_start
         self.window_end = window_end
 
     def execute(self, context: Context) -> dict[str, Any]:
+        from airflow_provider_kmrl.pipeline.settings import IngestSettings
         from airflow_provider_kmrl.runner import build_engine, build_source
 
         source = build_source(self.source_name, self.source_kind, self.source_options, self.source_conn_id)
         ti = context["ti"]
-        engine = build_engine(
-            postgres_conn_id=self.postgres_conn_id,
-            store_conn_id=self.store_conn_id,
-            clamav_conn_id=self.clamav_conn_id,
-            settings=dict(
-                raw_bucket=self.raw_bucket, quarantine_bucket=self.quarantine_bucket,
-                max_file_size=self.max_file_size, batch_size=self.batch_size,
-                concurrency=self.concurrency, max_retries=self.max_retries, allow_macros=self.allow_macros,
-            ),
-            run=(ti.dag_id, ti.run_id, ti.task_id),
-        )
+        engine = build_engine(IngestSettings(**self.settings), run=(ti.dag_id, ti.run_id, ti.task_id))
         window = self._window()
         try:
             summary = engine.run(source, None if window else VariableCheckpoint(self.source_name), window)
@@ -117,7 +95,7 @@ class IngestDocumentsOperator(BaseOperator):
         except ScannerUnavailable as err:
             raise ScannerUnavailable(
                 f"{err}. Nothing is ingested without a virus scan: start clamd or fix the "
-                f"{self.clamav_conn_id!r} connection, then rerun (unfinished documents are resumed)."
+                f"{engine.settings.clamav_conn_id!r} connection, then rerun (unfinished documents are resumed)."
             ) from err
         finally:
             engine.catalog.close()
@@ -133,11 +111,14 @@ class IngestDocumentsOperator(BaseOperator):
             from openlineage.client.event_v2 import Dataset
         except ImportError:
             return None
+        from airflow_provider_kmrl.pipeline.settings import IngestSettings
+
+        settings = IngestSettings(**self.settings)
         return OperatorLineage(
             inputs=[Dataset(namespace=f"kmrl-{self.source_kind}", name=self.source_name)],
             outputs=[
-                Dataset(namespace=f"kmrl-store://{self.store_conn_id}", name=self.raw_bucket),
-                Dataset(namespace=f"postgres://{self.postgres_conn_id}", name="public.documents"),
+                Dataset(namespace=f"kmrl-store://{settings.store_conn_id}", name=settings.raw_bucket),
+                Dataset(namespace=f"postgres://{settings.postgres_conn_id}", name="public.documents"),
             ],
         )
 

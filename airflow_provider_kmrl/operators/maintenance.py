@@ -129,18 +129,9 @@ class ReprocessDocumentsOperator(BaseOperator):
     def _engine(self, config, source_name: str | None, ceiling: int, context: Context):
         from airflow_provider_kmrl.runner import build_engine
 
-        d = config.defaults
-        src = config.source(source_name) if source_name else None
-        pick = (lambda name: src.setting(d, name)) if src else (lambda name: getattr(d, name))
-        return build_engine(
-            postgres_conn_id=pick("postgres_conn_id"), store_conn_id=pick("store_conn_id"),
-            clamav_conn_id=pick("clamav_conn_id"),
-            settings=dict(raw_bucket=pick("raw_bucket"), quarantine_bucket=pick("quarantine_bucket"),
-                          max_file_size=int(pick("max_file_size")), batch_size=pick("batch_size"),
-                          concurrency=pick("concurrency"), max_retries=ceiling,
-                          allow_macros=pick("allow_macros")),
-            run=(context["ti"].dag_id, context["ti"].run_id, context["ti"].task_id),
-        )
+        settings = config.source(source_name).settings(config.defaults) if source_name else config.defaults
+        settings = settings.model_copy(update={"max_retries": ceiling})
+        return build_engine(settings, run=(context["ti"].dag_id, context["ti"].run_id, context["ti"].task_id))
 
     def _retry(self, config, selection, ceiling, context) -> dict[str, Any]:
         from airflow_provider_kmrl.pipeline.reprocess import failed_rows

@@ -52,7 +52,8 @@ from airflow_provider_kmrl.pipeline.models import (
     Window,
 )
 from airflow_provider_kmrl.pipeline.scan import Scanner
-from airflow_provider_kmrl.pipeline.spool import Spooled, SpoolFolder, default_spool_root, spool_stream
+from airflow_provider_kmrl.pipeline.settings import IngestSettings
+from airflow_provider_kmrl.pipeline.spool import Spooled, SpoolFolder, spool_stream
 from airflow_provider_kmrl.pipeline.store import DocumentStore
 from airflow_provider_kmrl.sources.base import DocumentSource
 
@@ -72,21 +73,6 @@ class CheckpointStore(Protocol):
     def load(self) -> dict[str, Any] | None: ...
 
     def save(self, value: dict[str, Any]) -> None: ...
-
-
-@dataclass
-class IngestSettings:
-    raw_bucket: str = "kmrl-raw"
-    quarantine_bucket: str = "kmrl-quarantine"
-    max_file_size: int = 512 * 1024 * 1024
-    batch_size: int = 100
-    concurrency: int = 4
-    max_retries: int = 3
-    #: Root of the spool; each run gets a private 0700 folder below it.
-    spool_dir: str = field(default_factory=default_spool_root)
-    allowed_types: dict[str, frozenset[str]] | None = None
-    #: Accept macro-enabled Office files (docm, xlsm, pptm, ...); quarantined otherwise.
-    allow_macros: bool = False
 
 
 @dataclass(frozen=True)
@@ -415,7 +401,7 @@ class IngestEngine:
         if spooled.size == 0:
             return self._rejected(work, "empty file", outcome)
         type_check = check_type(spooled.path, spooled.head, work.item.file_name, s.allowed_types,
-                                **({"allow_macros": True} if s.allow_macros else {}))
+                                **({"allow_macros": True} if s.allow_macros else {}))  # see detect.py
         outcome.mime_type = type_check.mime_type
         outcome.events.append(("type_checked", {"mime_type": type_check.mime_type, "allowed": type_check.allowed}))
         outcome.scan = self._scan(spooled.path)

@@ -401,7 +401,7 @@ class IngestEngine:
         if spooled.size == 0:
             return self._rejected(work, "empty file", outcome)
         type_check = check_type(spooled.path, spooled.head, work.item.file_name, s.allowed_types,
-                                **({"allow_macros": True} if s.allow_macros else {}))  # see detect.py
+                                allow_macros=s.allow_macros)
         outcome.mime_type = type_check.mime_type
         outcome.events.append(("type_checked", {"mime_type": type_check.mime_type, "allowed": type_check.allowed}))
         outcome.scan = self._scan(spooled.path)

@@ -61,9 +61,16 @@ class Window:
 
 @dataclass(frozen=True)
 class ScanResult:
+    """clamd's verdict on one document.
+
+    :param transient: an "unscanned" answer that may differ if asked again (clamd out of memory,
+        ``MaxScanTime`` under load); a permanent one (size limits, encrypted) will not.
+    """
+
     status: ScanStatus
     signature: str | None = None
     detail: str | None = None
+    transient: bool = False
 
 
 @dataclass(frozen=True)

@@ -81,7 +81,13 @@ class ClamdScanner:
             return self.scan_stream(stream, os.fstat(stream.fileno()).st_size)
 
     def scan_stream(self, stream: BinaryIO, size: int | None = None) -> ScanResult:
-        """Send ``stream`` with INSTREAM and interpret the reply, failing closed."""
+        """Send ``stream`` with INSTREAM and interpret the reply, failing closed.
+
+        clamd that vanishes, hangs or stops reading raises :class:`ScannerUnavailable` (the run
+        fails and is retried); only clamd's own "size limit exceeded" reply before it closes the
+        stream is a per-document "not scanned".
+        """
+        where = self.address.describe()
         sock = self._connect()
         try:
             try:
@@ -90,21 +96,27 @@ class ClamdScanner:
                     sock.sendall(struct.pack("!L", len(chunk)) + chunk)
                 sock.sendall(struct.pack("!L", 0))
             except (BrokenPipeError, ConnectionResetError) as err:
-                # clamd closes the socket when StreamMaxLength is reached; it may still have said why.
+                # clamd closes the socket when StreamMaxLength is reached, after saying so.
                 reply = _try_read_reply(sock)
-                if reply is None:
-                    self.ping()  # raises ScannerUnavailable if clamd itself went away
-                return ScanResult(
-                    ScanStatus.UNSCANNED,
-                    detail=f"clamd stopped reading the stream ({reply or err}); larger than StreamMaxLength?",
-                )
+                if reply is None or "size limit" not in reply.lower():
+                    raise ScannerUnavailable(f"clamd at {where} closed the stream without a verdict "
+                                             f"({reply or err})") from err
+                return ScanResult(ScanStatus.UNSCANNED,
+                                  detail=f"clamd stopped reading the stream ({reply}); larger than StreamMaxLength")
+            except OSError as err:  # a timeout while sending: clamd stopped reading or hangs
+                raise ScannerUnavailable(f"clamd at {where} stopped reading: {err}") from err
             try:
                 reply = _read_reply(sock)
             except OSError as err:
-                raise ScannerUnavailable(f"clamd at {self.address.describe()} did not reply: {err}") from err
+                raise ScannerUnavailable(f"clamd at {where} did not reply: {err}") from err
         finally:
             sock.close()
         return interpret_reply(reply)
+
+
+# clamd answers that can change when asked again: resources and time under load.
+_TRANSIENT_HINTS = ("maxscantime", "can't allocate", "cannot allocate", "out of memory", "timeout",
+                    "lstat() failed", "temporary", "try again")
 
 
 def interpret_reply(reply: str) -> ScanResult:
@@ -115,9 +127,16 @@ def interpret_reply(reply: str) -> ScanResult:
     if body.endswith(" FOUND"):
         signature = body[: -len(" FOUND")].strip()
         if signature.startswith(_LIMITS_PREFIX):
-            return ScanResult(ScanStatus.UNSCANNED, signature, f"clamd could not scan it fully: {signature}")
+            return ScanResult(ScanStatus.UNSCANNED, signature, f"clamd could not scan it fully: {signature}",
+                              transient=_is_transient(signature))
         return ScanResult(ScanStatus.INFECTED, signature)
-    return ScanResult(ScanStatus.UNSCANNED, detail=f"clamd error: {body or 'empty reply'}")
+    return ScanResult(ScanStatus.UNSCANNED, detail=f"clamd error: {body or 'empty reply'}",
+                      transient=_is_transient(body) or not body)
+
+
+def _is_transient(text: str) -> bool:
+    lowered = text.lower()
+    return any(hint in lowered for hint in _TRANSIENT_HINTS)
 
 
 def _read_reply(sock: socket.socket) -> str:

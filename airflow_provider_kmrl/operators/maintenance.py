@@ -162,7 +162,8 @@ class ReprocessDocumentsOperator(BaseOperator):
         engine = self._engine(config, selection.source, ceiling, context)
         try:
             return rescan(engine.catalog, engine.store, engine.scanner, selection,
-                          engine.settings.quarantine_bucket, engine.context)
+                          engine.settings.quarantine_bucket, engine.context, raw_bucket=engine.settings.raw_bucket,
+                          allow_macros=engine.settings.allow_macros)
         finally:
             engine.catalog.close()
 

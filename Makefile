@@ -41,7 +41,7 @@ bench: services
 
 ## make eval: accuracy of the classifier on the labeled set under tests/eval.
 eval: install
-	$(PY) -m airflow_provider_kmrl.classification.evaluate tests/eval
+	$(PY) -m airflow_provider_kmrl.maintenance.evaluate tests/eval
 
 clean: stop
 	rm -rf $(KMRL_STATE_DIR)

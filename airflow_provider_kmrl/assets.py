@@ -23,11 +23,11 @@ def report_consumption(doc_ids: list[str], consumer: str, postgres_conn_id: str 
     """
     from airflow.sdk import get_current_context
 
-    from airflow_provider_kmrl.operators.maintenance import _catalog, _run_context
-    from airflow_provider_kmrl.pipeline.lineage import record_consumption
+    from airflow_provider_kmrl.maintenance.lineage import record_consumption
+    from airflow_provider_kmrl.operators.common import open_catalog, run_context
 
-    catalog = _catalog(postgres_conn_id)
+    catalog = open_catalog(postgres_conn_id)
     try:
-        return record_consumption(catalog, doc_ids, consumer, _run_context(get_current_context()))
+        return record_consumption(catalog, doc_ids, consumer, run_context(get_current_context()))
     finally:
         catalog.close()

@@ -113,7 +113,7 @@ def _measure_case(case, repeats: int, pool, classifier, scanner) -> dict[str, fl
 
 def measure(eval_dir: str, repeats: int) -> dict[str, Any]:
     from airflow_provider_kmrl.classification.classifier import RulesClassifier
-    from airflow_provider_kmrl.classification.evaluate import load_cases
+    from airflow_provider_kmrl.maintenance.evaluate import load_cases
     from airflow_provider_kmrl.classification.isolation import ExtractorPool
 
     cases = load_cases(eval_dir)

@@ -1,6 +1,6 @@
 """``RulesClassifier``: the pipeline's classify step, driven by the editable rule file.
 
-It implements :class:`airflow_provider_kmrl.pipeline.classify.Classifier`, so a trained model
+It implements :class:`airflow_provider_kmrl.core.protocols.Classifier`, so a trained model
 can replace it later by implementing the same one method. Extraction — and for ``classify`` the
 scoring as well — runs in bounded worker processes by default (``isolate=True``); ``analyse``
 returns the scores and the matched terms behind each decision, for the evaluation report and
@@ -17,8 +17,8 @@ from airflow_provider_kmrl.classification.hints import build_evidence
 from airflow_provider_kmrl.classification.language import LanguageVerdict, detect_language
 from airflow_provider_kmrl.classification.rules import Rules, load_rules
 from airflow_provider_kmrl.classification.scoring import FieldResult, Scorer
-from airflow_provider_kmrl.pipeline.classify import ClassifyInput
-from airflow_provider_kmrl.pipeline.models import Classification
+from airflow_provider_kmrl.core.types import ClassifyInput
+from airflow_provider_kmrl.core.types import Classification
 
 
 @dataclass(frozen=True)

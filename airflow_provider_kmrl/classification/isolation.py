@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import airflow_provider_kmrl
 from airflow_provider_kmrl.classification.extractors import Extracted, ExtractLimits
-from airflow_provider_kmrl.pipeline.models import Classification
+from airflow_provider_kmrl.core.types import Classification
 
 if TYPE_CHECKING:
     from airflow_provider_kmrl.classification.rules import Rules

@@ -8,26 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import BaseOperator
 
+from airflow_provider_kmrl.operators.common import open_catalog, run_context
+
 if TYPE_CHECKING:
     from airflow.sdk import Context
 
 ACTIONS = ("retry", "rescan", "reclassify")
-
-
-def _run_context(context: Context):
-    from airflow_provider_kmrl.pipeline.catalog import RunContext
-
-    ti = context["ti"]
-    return RunContext(ti.dag_id, ti.run_id, ti.task_id)
-
-
-def _catalog(postgres_conn_id: str):
-    from airflow_provider_kmrl.pipeline.catalog import Catalog
-    from airflow_provider_kmrl.runner import postgres_dsn
-
-    catalog = Catalog(postgres_dsn(postgres_conn_id), max_connections=4)
-    catalog.migrate()
-    return catalog
 
 
 class AuditStoreOperator(BaseOperator):
@@ -52,15 +38,15 @@ class AuditStoreOperator(BaseOperator):
 
     def execute(self, context: Context) -> dict[str, Any]:
         from airflow_provider_kmrl.hooks.store import store_from_connection
-        from airflow_provider_kmrl.pipeline.audit import audit_store
+        from airflow_provider_kmrl.maintenance.audit import audit_store
 
         params = context.get("params") or {}
         repair = _as_bool(params.get("repair", self.repair))
         sample_size = int(params.get("sample_size", self.sample_size))
-        catalog = _catalog(self.postgres_conn_id)
+        catalog = open_catalog(self.postgres_conn_id)
         try:
             report = audit_store(catalog, store_from_connection(self.store_conn_id), self.buckets,
-                                 sample_size=sample_size, repair=repair, context=_run_context(context))
+                                 sample_size=sample_size, repair=repair, context=run_context(context))
         finally:
             catalog.close()
         result = report.as_dict()
@@ -94,7 +80,7 @@ class ReprocessDocumentsOperator(BaseOperator):
 
     def execute(self, context: Context) -> dict[str, Any]:
         from airflow_provider_kmrl.config import default_sources_path, load_sources
-        from airflow_provider_kmrl.pipeline.reprocess import Selection
+        from airflow_provider_kmrl.maintenance.selection import Selection
 
         params = dict(context.get("params") or {})
         action = params.get("action", "retry")
@@ -119,9 +105,9 @@ class ReprocessDocumentsOperator(BaseOperator):
         """Announce what this action stored (retried or released documents), and anything missed."""
         from airflow_provider_kmrl.operators.announcements import announce_stored
 
-        catalog = _catalog(config.defaults.postgres_conn_id)
+        catalog = open_catalog(config.defaults.postgres_conn_id)
         try:
-            return announce_stored(catalog, context, _run_context(context), list(self.outlets or []),
+            return announce_stored(catalog, context, run_context(context), list(self.outlets or []),
                                    selection.source)
         finally:
             catalog.close()
@@ -134,10 +120,10 @@ class ReprocessDocumentsOperator(BaseOperator):
         return build_engine(settings, run=(context["ti"].dag_id, context["ti"].run_id, context["ti"].task_id))
 
     def _retry(self, config, selection, ceiling, context) -> dict[str, Any]:
-        from airflow_provider_kmrl.pipeline.reprocess import failed_rows
+        from airflow_provider_kmrl.maintenance.reprocess import failed_rows
         from airflow_provider_kmrl.runner import build_source
 
-        probe = _catalog(config.defaults.postgres_conn_id)
+        probe = open_catalog(config.defaults.postgres_conn_id)
         try:
             grouped = failed_rows(probe, selection, ceiling)
         finally:
@@ -157,7 +143,7 @@ class ReprocessDocumentsOperator(BaseOperator):
         return {"retried": sum(len(r) for r in grouped.values()), "by_status": by_status}
 
     def _rescan(self, config, selection, ceiling, context) -> dict[str, Any]:
-        from airflow_provider_kmrl.pipeline.reprocess import rescan
+        from airflow_provider_kmrl.maintenance.reprocess import rescan
 
         engine = self._engine(config, selection.source, ceiling, context)
         try:
@@ -168,7 +154,7 @@ class ReprocessDocumentsOperator(BaseOperator):
             engine.catalog.close()
 
     def _reclassify(self, config, selection, ceiling, context) -> dict[str, Any]:
-        from airflow_provider_kmrl.classification.reclassify import reclassify_documents
+        from airflow_provider_kmrl.maintenance.reclassify import reclassify_documents
 
         engine = self._engine(config, selection.source, ceiling, context)
         params = context.get("params") or {}
@@ -192,10 +178,10 @@ class RecordConsumptionOperator(BaseOperator):
 
     def execute(self, context: Context) -> dict[str, Any]:
         from airflow_provider_kmrl.pipeline.catalog import RunContext
-        from airflow_provider_kmrl.pipeline.lineage import record_consumption
+        from airflow_provider_kmrl.maintenance.lineage import record_consumption
 
         recorded = 0
-        catalog = _catalog(self.postgres_conn_id)
+        catalog = open_catalog(self.postgres_conn_id)
         try:
             for events in (context.get("triggering_asset_events") or {}).values():
                 for event in events:
@@ -218,12 +204,12 @@ class LineageReportOperator(BaseOperator):
         self.postgres_conn_id = postgres_conn_id
 
     def execute(self, context: Context) -> dict[str, Any] | None:
-        from airflow_provider_kmrl.pipeline.lineage import lineage
+        from airflow_provider_kmrl.maintenance.lineage import lineage
 
         doc_id = (context.get("params") or {}).get("doc_id")
         if not doc_id:
             return None
-        catalog = _catalog(self.postgres_conn_id)
+        catalog = open_catalog(self.postgres_conn_id)
         try:
             found = lineage(catalog, doc_id)
         finally:

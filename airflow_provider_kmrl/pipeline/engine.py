@@ -33,13 +33,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from airflow_provider_kmrl.classification.classifier import default_classifier
 from airflow_provider_kmrl.exceptions import ScannerUnavailable, StoreUnavailable
+from airflow_provider_kmrl.core.protocols import CheckpointStore, Classifier, DocumentSource, DocumentStore, Scanner
+from airflow_provider_kmrl.core.types import ClassifyInput
 from airflow_provider_kmrl.names import storable
 from airflow_provider_kmrl.pipeline.catalog import Catalog, LedgerRow, RunContext
-from airflow_provider_kmrl.pipeline.classify import Classifier, ClassifyInput
 from airflow_provider_kmrl.pipeline.detect import check_type
 from airflow_provider_kmrl.pipeline.keys import document_id, object_key
 from airflow_provider_kmrl.pipeline.models import (
@@ -51,11 +52,8 @@ from airflow_provider_kmrl.pipeline.models import (
     Status,
     Window,
 )
-from airflow_provider_kmrl.pipeline.scan import Scanner
 from airflow_provider_kmrl.pipeline.settings import IngestSettings
 from airflow_provider_kmrl.pipeline.spool import Spooled, SpoolFolder, spool_stream
-from airflow_provider_kmrl.pipeline.store import DocumentStore
-from airflow_provider_kmrl.sources.base import DocumentSource
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -65,14 +63,6 @@ _STORED = frozenset({Status.SUCCESS, Status.DUPLICATE, Status.QUARANTINED})
 _SCAN_ATTEMPTS = 3  # a transient scanner answer (load, memory) is asked again before quarantine
 _MAX_CHECKPOINT_IN_SUMMARY = 2048  # bytes of JSON; a larger cursor stays in its Variable only
 _CHECKPOINT_SAVE_SECONDS = 5.0  # a moving cursor is saved at most this often, and when the run ends
-
-
-class CheckpointStore(Protocol):
-    """Where a source's cursor lives (an Airflow Variable in production)."""
-
-    def load(self) -> dict[str, Any] | None: ...
-
-    def save(self, value: dict[str, Any]) -> None: ...
 
 
 @dataclass(frozen=True)

@@ -12,21 +12,14 @@ import os
 import socket
 import struct
 from dataclasses import dataclass
-from typing import BinaryIO, Protocol
+from typing import BinaryIO
 
 from airflow_provider_kmrl.exceptions import ScannerUnavailable
-from airflow_provider_kmrl.pipeline.models import ScanResult, ScanStatus
+from airflow_provider_kmrl.core.protocols import Scanner  # noqa: F401 (re-exported)
+from airflow_provider_kmrl.core.types import ScanResult, ScanStatus
 
 CHUNK_SIZE = 1024 * 1024
 _LIMITS_PREFIX = "Heuristics.Limits."
-
-
-class Scanner(Protocol):
-    """Anything that can tell clean from infected; implementations must fail closed."""
-
-    def scan_file(self, path: str) -> ScanResult: ...
-
-    def ping(self) -> str: ...
 
 
 @dataclass(frozen=True)

@@ -11,53 +11,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import quote, unquote, urlsplit
 
+from airflow_provider_kmrl.core.protocols import DocumentStore  # noqa: F401 (re-exported)
+from airflow_provider_kmrl.core.types import StoredObject
 from airflow_provider_kmrl.exceptions import StoreUnavailable
 
 if TYPE_CHECKING:
     from minio import Minio
 
 CHUNK_SIZE = 1024 * 1024
-
-
-@dataclass(frozen=True)
-class StoredObject:
-    bucket: str
-    key: str
-    size: int
-
-
-class DocumentStore(Protocol):
-    """Buckets of immutable objects addressed by key; URIs are what rows record."""
-
-    def ensure_bucket(self, bucket: str) -> None: ...
-
-    def put_file(self, bucket: str, key: str, path: str, content_type: str | None = None) -> str:
-        """Upload the file at ``path`` (streamed) and return the object's URI."""
-        ...
-
-    def size_of(self, bucket: str, key: str) -> int | None:
-        """Size of the object, or ``None`` when it does not exist."""
-        ...
-
-    def delete(self, bucket: str, key: str) -> None: ...
-
-    def move(self, bucket: str, key: str, to_bucket: str, to_key: str) -> str:
-        """Move an object (copy, then delete the source) and return its new URI."""
-        ...
-
-    def download(self, bucket: str, key: str, path: str) -> None:
-        """Stream an object to a local file."""
-        ...
-
-    def list_objects(self, bucket: str, prefix: str = "") -> Iterator[StoredObject]: ...
-
-    def sha256_of(self, bucket: str, key: str) -> str: ...
-
-    def uri(self, bucket: str, key: str) -> str: ...
-
-    def locate(self, uri: str) -> tuple[str, str]:
-        """The (bucket, key) of a URI this store produced."""
-        ...
 
 
 class LocalFolderStore:

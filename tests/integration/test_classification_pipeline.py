@@ -16,15 +16,25 @@ import psycopg2
 import pytest
 
 from airflow_provider_kmrl.classification.classifier import RulesClassifier
-from airflow_provider_kmrl.classification.reclassify import reclassify_documents
+from airflow_provider_kmrl.maintenance.reclassify import reclassify_documents
 from airflow_provider_kmrl.classification.rules import DEFAULT_RULES_FILE
 from airflow_provider_kmrl.pipeline.catalog import RunContext
-from airflow_provider_kmrl.pipeline.classify import ScriptRatioClassifier
 from airflow_provider_kmrl.pipeline.engine import IngestEngine, IngestSettings
 from airflow_provider_kmrl.pipeline.store import LocalFolderStore
 from airflow_provider_kmrl.sources.upload import UploadFolderSource, UploadOptions
 from tests.corpus import EICAR
 from tests.helpers import MemoryCheckpoint
+
+
+class ScriptRatioClassifier:
+    """An earlier classifier's decisions (language only), for re-classification to replace."""
+
+    version = "script-ratio-1"
+
+    def classify(self, doc):
+        from airflow_provider_kmrl.core.types import Classification
+
+        return Classification(classifier_version=self.version)
 
 EVAL = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "eval")
 # One of each format and language, Malayalam PDFs included (relative to tests/eval/docs).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import psycopg2
 
-from airflow_provider_kmrl.pipeline.audit import audit_store, find_drift, repair_drift
+from airflow_provider_kmrl.maintenance.audit import audit_store, find_drift, repair_drift
 from airflow_provider_kmrl.pipeline.engine import IngestEngine, IngestSettings
 from airflow_provider_kmrl.pipeline.keys import document_id, object_key
 from airflow_provider_kmrl.pipeline.models import SourceItem

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from airflow_provider_kmrl.pipeline.engine import IngestEngine, IngestSettings
 from airflow_provider_kmrl.pipeline.models import SourceItem
-from airflow_provider_kmrl.pipeline.reprocess import Selection, rescan
+from airflow_provider_kmrl.maintenance.reprocess import rescan
+from airflow_provider_kmrl.maintenance.selection import Selection
 from airflow_provider_kmrl.pipeline.store import LocalFolderStore
 from tests import corpus
 from tests.helpers import MemoryCheckpoint, events, rows

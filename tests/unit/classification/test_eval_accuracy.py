@@ -12,7 +12,7 @@ import subprocess
 import sys
 
 from airflow_provider_kmrl.classification.classifier import RulesClassifier
-from airflow_provider_kmrl.classification.evaluate import TARGETS, evaluate, load_cases
+from airflow_provider_kmrl.maintenance.evaluate import TARGETS, evaluate, load_cases
 
 EVAL_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "eval")
 
@@ -44,7 +44,7 @@ def test_the_labeled_set_covers_the_taxonomy():
 
 def test_make_eval_meets_the_targets():
     done = subprocess.run(
-        [sys.executable, "-m", "airflow_provider_kmrl.classification.evaluate", EVAL_DIR],
+        [sys.executable, "-m", "airflow_provider_kmrl.maintenance.evaluate", EVAL_DIR],
         capture_output=True,
         text=True,
         timeout=600,
@@ -75,7 +75,7 @@ def test_a_rule_change_that_lowers_accuracy_fails(tmp_path):
         [
             sys.executable,
             "-m",
-            "airflow_provider_kmrl.classification.evaluate",
+            "airflow_provider_kmrl.maintenance.evaluate",
             EVAL_DIR,
             "--rules",
             str(broken),

@@ -8,7 +8,7 @@ import pytest
 
 from airflow_provider_kmrl.classification.classifier import RulesClassifier
 from airflow_provider_kmrl.classification.extractors import ExtractLimits
-from airflow_provider_kmrl.pipeline.classify import ClassifyInput
+from airflow_provider_kmrl.core.types import ClassifyInput
 
 SOURCE = "tests/eval/docs/safety/circulars/സർക്കുലർ-ട്രാക്ക്-പ്രവേശനം.pdf"
 needs_tesseract = pytest.mark.skipif(

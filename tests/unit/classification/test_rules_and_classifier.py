@@ -9,7 +9,7 @@ import pytest
 from airflow_provider_kmrl.classification.classifier import RulesClassifier
 from airflow_provider_kmrl.classification.extractors import Extracted
 from airflow_provider_kmrl.classification.rules import DEFAULT_RULES_FILE, RulesError, load_rules, parse_rules
-from airflow_provider_kmrl.pipeline.classify import ClassifyInput
+from airflow_provider_kmrl.core.types import ClassifyInput
 
 MINIMAL = """
 version: "t1"

@@ -1,6 +1,6 @@
 """Measure the classifier on a labeled set: accuracy per field and confusion tables.
 
-``python -m airflow_provider_kmrl.classification.evaluate tests/eval`` reads ``labels.csv`` in
+``python -m airflow_provider_kmrl.maintenance.evaluate tests/eval`` reads ``labels.csv`` in
 that folder — columns ``path`` (relative to the folder), ``department``, ``doc_category``,
 ``language`` and optionally ``metadata`` (a JSON object of source metadata, e.g.
 ``{"worktype": "PM"}``) — classifies each file exactly as ingest does (type from libmagic,
@@ -96,7 +96,7 @@ def load_cases(folder: str) -> list[Case]:
 
 
 def evaluate(cases: Sequence[Case], classifier: RulesClassifier) -> Report:
-    from airflow_provider_kmrl.pipeline.classify import ClassifyInput
+    from airflow_provider_kmrl.core.types import ClassifyInput
     from airflow_provider_kmrl.pipeline.detect import sniff_mime
 
     results = []

@@ -1,6 +1,6 @@
 """Second chances for stored documents: retry the dead-letter set and re-scan.
 
-Re-classification lives in :mod:`airflow_provider_kmrl.classification.reclassify`.
+Re-classification lives in :mod:`airflow_provider_kmrl.maintenance.reclassify`.
 
 All three act on a selection (source, status, ingestion-date range) and leave an event on every
 document they touch, so the lineage shows what happened and why.
@@ -8,6 +8,7 @@ document they touch, so the lineage shows what happened and why.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import tempfile
@@ -17,6 +18,7 @@ from typing import Any
 
 import psycopg2.extras
 
+from airflow_provider_kmrl.maintenance.selection import Selection
 from airflow_provider_kmrl.pipeline.catalog import Catalog, LedgerRow, RunContext
 from airflow_provider_kmrl.pipeline.models import ScanStatus, Status
 from airflow_provider_kmrl.pipeline.scan import Scanner
@@ -25,35 +27,9 @@ from airflow_provider_kmrl.pipeline.store import DocumentStore
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Selection:
-    """Which documents an action applies to; ``None`` means "any"."""
-
-    source: str | None = None
-    statuses: tuple[str, ...] = ("failed",)
-    ingested_from: datetime | None = None
-    ingested_to: datetime | None = None
-    limit: int = 10_000
-
-    def where(self) -> tuple[str, dict[str, Any]]:
-        sql = ["status = ANY(%(statuses)s)"]
-        params: dict[str, Any] = {"statuses": list(self.statuses), "limit": self.limit}
-        if self.source:
-            sql.append("source_system = %(source)s")
-            params["source"] = self.source
-        if self.ingested_from:
-            sql.append("ingestion_ts >= %(from)s")
-            params["from"] = self.ingested_from
-        if self.ingested_to:
-            sql.append("ingestion_ts < %(to)s")
-            params["to"] = self.ingested_to
-        return " AND ".join(sql), params
-
-
 def failed_rows(catalog: Catalog, selection: Selection, ceiling: int) -> dict[str, list[LedgerRow]]:
     """Failed documents below the retry ceiling, grouped by source (the dead-letter set)."""
-    where, params = Selection(selection.source, ("failed",), selection.ingested_from,
-                              selection.ingested_to, selection.limit).where()
+    where, params = dataclasses.replace(selection, statuses=("failed",)).where()
     params["ceiling"] = ceiling
     with catalog.connection() as conn, conn.cursor() as cur:
         cur.execute(

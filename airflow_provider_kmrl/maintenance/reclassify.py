@@ -23,9 +23,11 @@ from typing import Any
 
 import psycopg2.extras
 
+from airflow_provider_kmrl.maintenance.selection import Selection
 from airflow_provider_kmrl.pipeline.catalog import Catalog, RunContext
-from airflow_provider_kmrl.pipeline.classify import Classifier, ClassifyInput
-from airflow_provider_kmrl.pipeline.models import Classification
+from airflow_provider_kmrl.core.protocols import Classifier
+from airflow_provider_kmrl.core.types import ClassifyInput
+from airflow_provider_kmrl.core.types import Classification
 from airflow_provider_kmrl.pipeline.store import CHUNK_SIZE, DocumentStore
 
 log = logging.getLogger(__name__)
@@ -92,13 +94,9 @@ def reclassify_documents(
             f"cannot re-classify documents in status {', '.join(bad)}: their objects are not read"
         )
     summary = ReclassifySummary(classifier.version)
-    selection = _Selection(
-        source,
-        tuple(statuses),
-        ingested_from,
-        ingested_to,
-        tuple(doc_ids) if doc_ids is not None else None,
-        None if force else classifier.version,
+    selection = Selection(
+        source=source, statuses=tuple(statuses), ingested_from=ingested_from, ingested_to=ingested_to,
+        doc_ids=tuple(doc_ids) if doc_ids is not None else None, not_version=None if force else classifier.version,
     )
     spool = tempfile.mkdtemp(prefix="kmrl-reclassify-")
     try:
@@ -118,36 +116,10 @@ def reclassify_documents(
     return summary
 
 
-@dataclass(frozen=True)
-class _Selection:
-    source: str | None
-    statuses: tuple[str, ...]
-    ingested_from: datetime | None
-    ingested_to: datetime | None
-    doc_ids: tuple[str, ...] | None
-    not_version: str | None
-
-
-def _select(catalog: Catalog, sel: _Selection, after: str, size: int) -> list[dict[str, Any]]:
-    where = [
-        "status = ANY(%(statuses)s)",
-        "object_uri IS NOT NULL",
-        "deleted_at IS NULL",
-        "id > %(after)s::uuid",
-    ]
-    params: dict[str, Any] = {"statuses": list(sel.statuses), "after": after, "size": size}
-    for clause, key, value in (
-        ("source_system = %(source)s", "source", sel.source),
-        ("ingestion_ts >= %(from)s", "from", sel.ingested_from),
-        ("ingestion_ts < %(to)s", "to", sel.ingested_to),
-        ("classifier_version IS DISTINCT FROM %(version)s", "version", sel.not_version),
-    ):
-        if value is not None:
-            where.append(clause)
-            params[key] = value
-    if sel.doc_ids is not None:
-        where.append("id = ANY(%(ids)s::uuid[])")
-        params["ids"] = list(sel.doc_ids)
+def _select(catalog: Catalog, sel: Selection, after: str, size: int) -> list[dict[str, Any]]:
+    clause, params = sel.where()
+    where = [clause, "object_uri IS NOT NULL", "deleted_at IS NULL", "id > %(after)s::uuid"]
+    params.update(after=after, size=size)
     with catalog.connection() as conn, conn.cursor(cursor_factory=psycopg2.extras.RealDictCursor) as cur:
         cur.execute(
             "SELECT id::text, object_uri, file_name, mime_type, sender, source_metadata, checksum,"

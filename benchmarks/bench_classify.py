@@ -64,7 +64,7 @@ def _scanner():
     import shlex
     import subprocess
 
-    from airflow_provider_kmrl.pipeline.scan import ClamdAddress, ClamdScanner
+    from airflow_provider_kmrl.hooks.clamd_client import ClamdAddress, ClamdScanner
 
     try:
         out = subprocess.run(

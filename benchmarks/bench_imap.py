@@ -76,8 +76,8 @@ def child(config: dict[str, Any]) -> dict[str, Any]:
 def _ingest(source, checkpoint, config: dict[str, Any]) -> dict[str, Any]:
     from airflow_provider_kmrl.pipeline.catalog import Catalog
     from airflow_provider_kmrl.pipeline.engine import IngestEngine, IngestSettings
-    from airflow_provider_kmrl.pipeline.scan import ClamdAddress, ClamdScanner
-    from airflow_provider_kmrl.pipeline.store import LocalFolderStore, MinioStore
+    from airflow_provider_kmrl.hooks.clamd_client import ClamdAddress, ClamdScanner
+    from airflow_provider_kmrl.hooks.stores import LocalFolderStore, MinioStore
     from benchmarks.worker import _minio
 
     catalog = Catalog(config["dsn"], max_connections=config["concurrency"] + 2)

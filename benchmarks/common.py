@@ -502,7 +502,7 @@ def _os_name() -> str:
 def _service_versions(env: dict[str, str]) -> dict[str, Any]:
     versions: dict[str, Any] = {}
     with contextlib.suppress(Exception):
-        from airflow_provider_kmrl.pipeline.scan import ClamdAddress, ClamdScanner
+        from airflow_provider_kmrl.hooks.clamd_client import ClamdAddress, ClamdScanner
 
         versions["clamd"] = ClamdScanner(ClamdAddress(env["KMRL_CLAMD_HOST"], int(env["KMRL_CLAMD_PORT"]))).ping()
     with contextlib.suppress(Exception):

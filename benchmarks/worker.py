@@ -67,7 +67,7 @@ def _minio():
 
 
 def _store(spec: str, part_mib: int):
-    from airflow_provider_kmrl.pipeline.store import LocalFolderStore, MinioStore
+    from airflow_provider_kmrl.hooks.stores import LocalFolderStore, MinioStore
 
     if spec.startswith("fs:"):
         return LocalFolderStore(spec[3:])
@@ -75,7 +75,7 @@ def _store(spec: str, part_mib: int):
 
 
 def _scanner(args):
-    from airflow_provider_kmrl.pipeline.scan import ClamdAddress, ClamdScanner
+    from airflow_provider_kmrl.hooks.clamd_client import ClamdAddress, ClamdScanner
 
     return ClamdScanner(ClamdAddress(host=args.clamd_host, port=args.clamd_port, timeout=900))
 

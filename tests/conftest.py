@@ -75,7 +75,7 @@ def catalog(pg_dsn):
 
 @pytest.fixture()
 def scanner(services):
-    from airflow_provider_kmrl.pipeline.scan import ClamdAddress, ClamdScanner
+    from airflow_provider_kmrl.hooks.clamd_client import ClamdAddress, ClamdScanner
 
     return ClamdScanner(ClamdAddress(host=services["KMRL_CLAMD_HOST"], port=int(services["KMRL_CLAMD_PORT"])))
 
@@ -92,7 +92,7 @@ def minio_client(services):
 
 @pytest.fixture()
 def minio_store(minio_client):
-    from airflow_provider_kmrl.pipeline.store import MinioStore
+    from airflow_provider_kmrl.hooks.stores import MinioStore
 
     return MinioStore(minio_client, part_size=8 * 1024 * 1024)
 

@@ -105,7 +105,7 @@ class PrivateClamd:
         self._services("stop")
 
     def scanner(self):
-        from airflow_provider_kmrl.pipeline.scan import ClamdAddress, ClamdScanner
+        from airflow_provider_kmrl.hooks.clamd_client import ClamdAddress, ClamdScanner
 
         return ClamdScanner(ClamdAddress(host="127.0.0.1", port=self.port, timeout=30))
 

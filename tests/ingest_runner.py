@@ -31,7 +31,7 @@ class FileCheckpoint:
 
 
 def _store(spec: str):
-    from airflow_provider_kmrl.pipeline.store import LocalFolderStore, MinioStore
+    from airflow_provider_kmrl.hooks.stores import LocalFolderStore, MinioStore
 
     if spec.startswith("fs:"):
         return LocalFolderStore(spec[3:])
@@ -56,7 +56,7 @@ def peak_rss() -> int:
 def main(argv: list[str]) -> int:
     from airflow_provider_kmrl.pipeline.catalog import Catalog
     from airflow_provider_kmrl.pipeline.engine import IngestEngine, IngestSettings
-    from airflow_provider_kmrl.pipeline.scan import ClamdAddress, ClamdScanner
+    from airflow_provider_kmrl.hooks.clamd_client import ClamdAddress, ClamdScanner
     from airflow_provider_kmrl.sources.upload import UploadFolderSource, UploadOptions
 
     p = argparse.ArgumentParser()

@@ -21,7 +21,7 @@ from typing import Any
 from airflow_provider_kmrl.exceptions import ScannerUnavailable, StoreUnavailable
 from airflow_provider_kmrl.pipeline.catalog import FINAL_STATUSES, LedgerRow, RunContext
 from airflow_provider_kmrl.pipeline.models import Outcome, ScanResult, ScanStatus, SourceItem, Status
-from airflow_provider_kmrl.pipeline.store import StoredObject
+from airflow_provider_kmrl.hooks.stores import StoredObject
 
 
 @dataclass

@@ -7,7 +7,7 @@ from typing import Any
 from airflow.sdk import BaseHook
 
 from airflow_provider_kmrl.exceptions import ScannerUnavailable
-from airflow_provider_kmrl.pipeline.scan import ClamdAddress, ClamdScanner
+from airflow_provider_kmrl.hooks.clamd_client import ClamdAddress, ClamdScanner
 
 
 class ClamAVHook(BaseHook):

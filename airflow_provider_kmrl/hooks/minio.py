@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from airflow.sdk import BaseHook
 
-from airflow_provider_kmrl.pipeline.store import MinioStore
+from airflow_provider_kmrl.hooks.stores import MinioStore
 
 
 class MinioHook(BaseHook):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from airflow.sdk import BaseHook
 
 from airflow_provider_kmrl.hooks.minio import MinioHook
-from airflow_provider_kmrl.pipeline.store import DocumentStore, LocalFolderStore
+from airflow_provider_kmrl.hooks.stores import DocumentStore, LocalFolderStore
 
 
 def store_from_connection(conn_id: str) -> DocumentStore:

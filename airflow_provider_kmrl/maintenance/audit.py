@@ -22,7 +22,7 @@ from typing import Any
 import psycopg2.extras
 
 from airflow_provider_kmrl.pipeline.catalog import Catalog, RunContext
-from airflow_provider_kmrl.pipeline.store import DocumentStore
+from airflow_provider_kmrl.core.protocols import DocumentStore
 
 log = logging.getLogger(__name__)
 ASIDE_PREFIX = "_orphaned/"

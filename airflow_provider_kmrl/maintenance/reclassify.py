@@ -28,11 +28,12 @@ from airflow_provider_kmrl.pipeline.catalog import Catalog, RunContext
 from airflow_provider_kmrl.core.protocols import Classifier
 from airflow_provider_kmrl.core.types import ClassifyInput
 from airflow_provider_kmrl.core.types import Classification
-from airflow_provider_kmrl.pipeline.store import CHUNK_SIZE, DocumentStore
+from airflow_provider_kmrl.core.protocols import DocumentStore
 
 log = logging.getLogger(__name__)
 RECLASSIFIABLE = ("success", "duplicate")
 _FIRST_ID = "00000000-0000-0000-0000-000000000000"
+CHUNK_SIZE = 1024 * 1024
 
 
 @dataclass

@@ -21,8 +21,8 @@ import psycopg2.extras
 from airflow_provider_kmrl.maintenance.selection import Selection
 from airflow_provider_kmrl.pipeline.catalog import Catalog, LedgerRow, RunContext
 from airflow_provider_kmrl.pipeline.models import ScanStatus, Status
-from airflow_provider_kmrl.pipeline.scan import Scanner
-from airflow_provider_kmrl.pipeline.store import DocumentStore
+from airflow_provider_kmrl.core.protocols import Scanner
+from airflow_provider_kmrl.core.protocols import DocumentStore
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ import pytest
 
 from airflow_provider_kmrl.exceptions import ScannerUnavailable
 from airflow_provider_kmrl.pipeline.models import ScanStatus
-from airflow_provider_kmrl.pipeline.scan import ClamdAddress, ClamdScanner
+from airflow_provider_kmrl.hooks.clamd_client import ClamdAddress, ClamdScanner
 from tests import corpus
 from tests.helpers import PrivateClamd, _free_port, rows
 

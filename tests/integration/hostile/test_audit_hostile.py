@@ -8,7 +8,7 @@ from airflow_provider_kmrl.maintenance.audit import audit_store, find_drift, rep
 from airflow_provider_kmrl.pipeline.engine import IngestEngine, IngestSettings
 from airflow_provider_kmrl.pipeline.keys import document_id, object_key
 from airflow_provider_kmrl.pipeline.models import SourceItem
-from airflow_provider_kmrl.pipeline.store import LocalFolderStore
+from airflow_provider_kmrl.hooks.stores import LocalFolderStore
 from tests.helpers import MemoryCheckpoint, rows
 from tests.integration.hostile.test_engine_hostile import MemorySource
 

@@ -38,8 +38,8 @@ def main(argv: list[str]) -> int:
     from airflow_provider_kmrl.hooks.minio import parse_endpoint
     from airflow_provider_kmrl.pipeline.catalog import Catalog
     from airflow_provider_kmrl.pipeline.engine import IngestEngine, IngestSettings
-    from airflow_provider_kmrl.pipeline.scan import ClamdAddress, ClamdScanner
-    from airflow_provider_kmrl.pipeline.store import MinioStore
+    from airflow_provider_kmrl.hooks.clamd_client import ClamdAddress, ClamdScanner
+    from airflow_provider_kmrl.hooks.stores import MinioStore
     from airflow_provider_kmrl.sources.sftp import SFTPOptions, SFTPSource
     from tests.helpers import MemoryCheckpoint
 

@@ -8,12 +8,7 @@ from typing import Any
 from airflow_provider_kmrl.pipeline.catalog import Catalog, RunContext
 from airflow_provider_kmrl.pipeline.engine import IngestEngine
 from airflow_provider_kmrl.pipeline.settings import IngestSettings
-from airflow_provider_kmrl.sources.base import DocumentSource, source_kind
-
-
-def build_source(name: str, kind: str, options: dict[str, Any], conn_id: str | None) -> DocumentSource:
-    spec = source_kind(kind)
-    return spec.factory(name, spec.options_model(**options), conn_id=conn_id)
+from airflow_provider_kmrl.sources.base import build_source  # noqa: F401 (operators build sources here)
 
 
 def postgres_dsn(conn_id: str) -> str:

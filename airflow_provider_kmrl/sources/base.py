@@ -1,99 +1,89 @@
-"""The contract every source kind implements, and the registry the DAG builder resolves kinds in.
+"""The registry of source kinds, filled from the entry-point group ``airflow_provider_kmrl.sources``.
 
-A source only lists and opens documents and manages its own cursor; hashing, scanning, storing
-and recording are the engine's job. To add a kind, implement :class:`DocumentSource`, describe
-its options with a pydantic model, and register both with :func:`register_source`.
+Every kind, built-in or from another pip-installed package, is one entry point: name = the kind,
+value = a :class:`~airflow_provider_kmrl.core.protocols.SourceKind`. The contract a kind
+implements (``DocumentSource``, ``SourceOptions``, ``SourceKind``) lives in
+:mod:`airflow_provider_kmrl.core.protocols` and is re-exported here for sources to import.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager
-from dataclasses import dataclass
-from typing import Any, BinaryIO, Protocol
+import importlib.metadata
+import importlib.util
+import logging
+import threading
 
-from pydantic import BaseModel, ConfigDict
+from airflow_provider_kmrl.core.protocols import DocumentSource, SourceKind, SourceOptions
 
-from airflow_provider_kmrl.pipeline.models import SourceItem, Window
+__all__ = ["ENTRY_POINT_GROUP", "DocumentSource", "SourceKind", "SourceOptions", "build_source", "known_kinds",
+           "register_source", "source_kind"]
 
+log = logging.getLogger(__name__)
+ENTRY_POINT_GROUP = "airflow_provider_kmrl.sources"
 
-class SourceOptions(BaseModel):
-    """Base for each kind's ``options:`` block; unknown keys are an error that names them."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class DocumentSource(Protocol):
-    """Lists and opens the documents of one configured source."""
-
-    name: str
-
-    def list_items(self, checkpoint: dict[str, Any] | None, window: Window | None) -> Iterator[SourceItem]:
-        """Items after ``checkpoint`` (incremental) or with timestamps in ``window`` (backfill).
-
-        Yield in the order the checkpoint advances, so a committed prefix maps to a cursor.
-        """
-        ...
-
-    def open(self, item: SourceItem) -> AbstractContextManager[BinaryIO]:
-        """A binary stream of the item's bytes; read in chunks, never whole."""
-        ...
-
-    def reopen(self, source_id: str, file_name: str, metadata: dict[str, Any]) -> SourceItem | None:
-        """Rebuild an item from its row, to finish or retry it; ``None`` when the source lost it."""
-        ...
-
-    def next_checkpoint(
-        self, checkpoint: dict[str, Any] | None, committed: Sequence[SourceItem]
-    ) -> dict[str, Any] | None:
-        """The cursor after ``committed`` (a prefix of what was listed, all with final rows).
-
-        Called once more with an empty ``committed`` after a complete incremental listing, so a
-        source can move past what it scanned without offering items; return ``checkpoint``
-        unchanged when that means nothing to the source. Return a new object whenever the cursor
-        moved: the very object passed in means "unchanged" and is not saved.
-        """
-        ...
-
-    def after_ingest(self, item: SourceItem) -> None:
-        """Act on the source once the item's row is committed (move, delete, or nothing)."""
-        ...
-
-    def close(self) -> None: ...
-
-
-@dataclass(frozen=True)
-class SourceKind:
-    """How to validate a kind's options and build its source at run time."""
-
-    kind: str
-    options_model: type[SourceOptions]
-    factory: Callable[..., DocumentSource]
-    supports_window: bool = False
-
-
-_REGISTRY: dict[str, SourceKind] = {}
+_registry: dict[str, SourceKind] = {}
+_broken: dict[str, str] = {}  # kind -> why its entry point could not be loaded
+_loaded = False
+_lock = threading.Lock()
 
 
 def register_source(kind: SourceKind) -> None:
-    _REGISTRY[kind.kind] = kind
+    """Add a kind by hand (tests, notebooks); installed packages use the entry point instead."""
+    _registry[kind.kind] = kind
 
 
 def source_kind(kind: str) -> SourceKind:
-    _load_builtin_kinds()
+    """The kind registered under ``kind``; the error lists the kinds that are installed."""
+    _load_entry_points()
     try:
-        return _REGISTRY[kind]
+        return _registry[kind]
     except KeyError:
-        raise KeyError(f"unknown source kind {kind!r}; known kinds: {', '.join(sorted(_REGISTRY))}") from None
+        if kind in _broken:
+            raise KeyError(f"source kind {kind!r} is installed but cannot be loaded: {_broken[kind]}") from None
+        raise KeyError(f"unknown source kind {kind!r}; known kinds: {', '.join(sorted(_registry))}") from None
 
 
 def known_kinds() -> list[str]:
-    _load_builtin_kinds()
-    return sorted(_REGISTRY)
+    _load_entry_points()
+    return sorted(_registry)
 
 
-def _load_builtin_kinds() -> None:
-    # Imported lazily so that parsing the sources file imports no client library.
-    from airflow_provider_kmrl.sources import upload  # noqa: F401
-    from airflow_provider_kmrl.sources import imap  # noqa: F401
-    from airflow_provider_kmrl.sources import sftp, maximo  # noqa: F401
+def build_source(name: str, kind: str, options: dict, conn_id: str | None) -> DocumentSource:
+    """Validate ``options`` and build the source, or say which extra is missing."""
+    spec = source_kind(kind)
+    missing = [module for module in spec.requires if importlib.util.find_spec(module.split(".")[0]) is None
+               or not _importable(module)]
+    if missing:
+        hint = f'pip install "airflow-provider-kmrl[{spec.extra}]"' if spec.extra else "install it"
+        raise ImportError(f"source kind {kind!r} needs {', '.join(missing)}, which is not installed: {hint}")
+    return spec.factory(name, spec.options_model(**options), conn_id)
+
+
+def _importable(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def _load_entry_points() -> None:
+    """Load every kind once per process (it imports each kind's module, not its client library)."""
+    global _loaded
+    if _loaded:
+        return
+    with _lock:
+        if _loaded:
+            return
+        for entry in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+            try:
+                value = entry.load()
+                if not isinstance(value, SourceKind):
+                    raise TypeError(f"{entry.value} is a {type(value).__name__}, not a SourceKind")
+                if value.kind != entry.name:
+                    raise ValueError(f"entry point {entry.name!r} names a SourceKind of kind {value.kind!r}")
+            except Exception as err:  # one broken plugin must not hide the others
+                _broken[entry.name] = f"{type(err).__name__}: {err}"
+                log.warning("source kind %r (%s) cannot be loaded: %s", entry.name, entry.value, err)
+                continue
+            _registry.setdefault(entry.name, value)
+        _loaded = True

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 from pydantic import ByteSize, Field
 
 from airflow_provider_kmrl.pipeline.models import SourceItem, Window
-from airflow_provider_kmrl.sources.base import SourceKind, SourceOptions, register_source
+from airflow_provider_kmrl.sources.base import SourceKind, SourceOptions
 
 if TYPE_CHECKING:
     from airflow_provider_kmrl.hooks.imap import KmrlImapHook, MailboxState
@@ -437,13 +437,12 @@ def _decoded_size(encoded: int, encoding: str | None) -> int | None:
     return encoded
 
 
-register_source(
-    SourceKind(
-        kind="imap",
-        options_model=ImapOptions,
-        factory=lambda name, options, conn_id=None, **_: ImapSource(
-            name, options, conn_id or DEFAULT_CONN_ID
-        ),
-        supports_window=True,
-    )
+#: Registered through the entry point ``airflow_provider_kmrl.sources`` in ``pyproject.toml``.
+KIND = SourceKind(
+    kind="imap",
+    options_model=ImapOptions,
+    factory=lambda name, options, conn_id: ImapSource(name, options, conn_id or DEFAULT_CONN_ID),
+    supports_window=True,
+    extra="imap",
+    requires=("airflow.providers.imap",),
 )

@@ -35,7 +35,7 @@ from pydantic import Field, field_validator
 
 from airflow_provider_kmrl.exceptions import SourceError
 from airflow_provider_kmrl.pipeline.models import SourceItem, Window
-from airflow_provider_kmrl.sources.base import SourceKind, SourceOptions, register_source
+from airflow_provider_kmrl.sources.base import SourceKind, SourceOptions
 
 log = logging.getLogger(__name__)
 CHECKPOINT_VERSION = 1
@@ -309,11 +309,10 @@ def _quote(value: str) -> str:
     return value.replace('"', "")
 
 
-register_source(
-    SourceKind(
-        kind="maximo",
-        options_model=MaximoOptions,
-        factory=lambda name, options, conn_id=None, **_: MaximoSource(name, options, conn_id),
-        supports_window=True,
-    )
+#: Registered through the entry point ``airflow_provider_kmrl.sources`` in ``pyproject.toml``.
+KIND = SourceKind(
+    kind="maximo",
+    options_model=MaximoOptions,
+    factory=lambda name, options, conn_id: MaximoSource(name, options, conn_id),
+    supports_window=True,
 )

@@ -27,7 +27,7 @@ from typing import Any, BinaryIO, Literal
 from pydantic import Field, field_validator
 
 from airflow_provider_kmrl.pipeline.models import SourceItem, Window
-from airflow_provider_kmrl.sources.base import SourceKind, SourceOptions, register_source
+from airflow_provider_kmrl.sources.base import SourceKind, SourceOptions
 
 log = logging.getLogger(__name__)
 CHECKPOINT_VERSION = 1
@@ -247,11 +247,12 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(out), re.DOTALL)
 
 
-register_source(
-    SourceKind(
-        kind="sftp",
-        options_model=SFTPOptions,
-        factory=lambda name, options, conn_id=None, **_: SFTPSource(name, options, conn_id),
-        supports_window=True,
-    )
+#: Registered through the entry point ``airflow_provider_kmrl.sources`` in ``pyproject.toml``.
+KIND = SourceKind(
+    kind="sftp",
+    options_model=SFTPOptions,
+    factory=lambda name, options, conn_id: SFTPSource(name, options, conn_id),
+    supports_window=True,
+    extra="sftp",
+    requires=("airflow.providers.sftp", "paramiko"),
 )

@@ -19,7 +19,7 @@ from typing import Any, BinaryIO, Literal
 from pydantic import Field
 
 from airflow_provider_kmrl.pipeline.models import SourceItem, Window
-from airflow_provider_kmrl.sources.base import SourceKind, SourceOptions, register_source
+from airflow_provider_kmrl.sources.base import SourceKind, SourceOptions
 
 log = logging.getLogger(__name__)
 CHECKPOINT_VERSION = 1
@@ -137,11 +137,10 @@ def _is_regular(mode: int) -> bool:
     return stat.S_ISREG(mode)
 
 
-register_source(
-    SourceKind(
-        kind="upload",
-        options_model=UploadOptions,
-        factory=lambda name, options, **_: UploadFolderSource(name, options),
-        supports_window=True,
-    )
+#: Registered through the entry point ``airflow_provider_kmrl.sources`` in ``pyproject.toml``.
+KIND = SourceKind(
+    kind="upload",
+    options_model=UploadOptions,
+    factory=lambda name, options, conn_id: UploadFolderSource(name, options),
+    supports_window=True,
 )

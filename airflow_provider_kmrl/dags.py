@@ -12,6 +12,7 @@ from airflow.sdk import DAG
 
 from airflow_provider_kmrl.config import SourceConfig, SourcesFile, default_sources_path, load_sources
 from airflow_provider_kmrl.operators.ingest import IngestDocumentsOperator
+from airflow_provider_kmrl.pools import pool_name
 from airflow_provider_kmrl.sources.base import source_kind
 
 START_DATE = datetime(2024, 1, 1, tzinfo=timezone.utc)
@@ -84,11 +85,6 @@ def _backfill_dag(config: SourcesFile, src: SourceConfig) -> DAG:
             **_operator_kwargs(config, src),
         )
     return dag
-
-
-def pool_name(source: str) -> str:
-    """The Airflow pool bounding concurrent backfill runs against one source."""
-    return f"kmrl_source__{source}"
 
 
 def _audit_dag(config: SourcesFile) -> DAG:

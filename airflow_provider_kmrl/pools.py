@@ -13,7 +13,11 @@ import sys
 import tempfile
 
 from airflow_provider_kmrl.config import default_sources_path, load_sources
-from airflow_provider_kmrl.dags import pool_name
+
+
+def pool_name(source: str) -> str:
+    """The Airflow pool bounding concurrent backfill runs against one source."""
+    return f"kmrl_source__{source}"
 
 
 def pool_definitions(sources_file: str) -> dict[str, dict]:

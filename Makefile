@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export KMRL_STATE_DIR ?= $(CURDIR)/.state
 
-.PHONY: install services stop test test-fast demo demo-stop bench eval clean
+.PHONY: install services stop lint test test-fast demo demo-stop bench eval docs clean
 
 install:
 	bash scripts/install.sh
@@ -18,8 +18,14 @@ stop:
 	-bash scripts/sshd.sh stop
 	bash scripts/services.sh stop
 
-## make test: install, start the real services, run the whole suite against them.
-test: services
+## make lint: ruff, mypy (strict on the extension API) and the import-linter layer contracts.
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+## make test: lint, install, start the real services, run the whole suite against them.
+test: lint services
 	bash scripts/airflow_test_home.sh
 	$(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 
@@ -38,6 +44,10 @@ demo-stop:
 ## make bench: performance goals as ratios against baselines run side by side (not part of make test).
 bench: services
 	$(PY) -m benchmarks
+
+## make docs: the documentation site (docs/, mkdocs.yml), warnings as errors.
+docs: install
+	$(VENV)/bin/mkdocs build --strict --site-dir $(KMRL_STATE_DIR)/site
 
 ## make eval: accuracy of the classifier on the labeled set under tests/eval.
 eval: install

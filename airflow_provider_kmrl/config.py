@@ -24,7 +24,7 @@ SOURCES_FILE_NAME = "kmrl_sources.yaml"
 Defaults = IngestSettings
 
 
-class SourceConfig(SettingOverrides):  # type: ignore[misc,valid-type]
+class SourceConfig(SettingOverrides):
     """One entry of ``sources:``; any setting of ``defaults`` may be overridden here."""
 
     model_config = ConfigDict(extra="forbid")
@@ -124,7 +124,7 @@ def _fields(err: ValidationError, prefix: str) -> str:
     )
 
 
-def _message(e: dict[str, Any]) -> str:
+def _message(e: Any) -> str:
     if e["type"] == "extra_forbidden":
         return "unknown key (check its spelling against the README)"
     return str(e["msg"]).removeprefix("Value error, ")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from airflow_provider_kmrl.pipeline.catalog import Catalog, RunContext
 from airflow_provider_kmrl.pipeline.engine import IngestEngine

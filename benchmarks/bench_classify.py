@@ -113,8 +113,8 @@ def _measure_case(case, repeats: int, pool, classifier, scanner) -> dict[str, fl
 
 def measure(eval_dir: str, repeats: int) -> dict[str, Any]:
     from airflow_provider_kmrl.classification.classifier import RulesClassifier
-    from airflow_provider_kmrl.maintenance.evaluate import load_cases
     from airflow_provider_kmrl.classification.isolation import ExtractorPool
+    from airflow_provider_kmrl.maintenance.evaluate import load_cases
 
     cases = load_cases(eval_dir)
     classifier = RulesClassifier()

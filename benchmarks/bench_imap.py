@@ -50,11 +50,11 @@ def child(config: dict[str, Any]) -> dict[str, Any]:
     if config.get("like_a_task"):
         import airflow.sdk  # noqa: F401
 
-        import airflow_provider_kmrl.operators.ingest  # noqa: F401
-        import airflow_provider_kmrl.runner  # noqa: F401
+        import airflow_provider_kmrl.operators.ingest
+        import airflow_provider_kmrl.runner
     # Imports happen before the clock starts in every mode (the hook brings Airflow in).
-    import airflow_provider_kmrl.hooks.imap  # noqa: F401
-    import airflow_provider_kmrl.sources.mail_decode  # noqa: F401
+    import airflow_provider_kmrl.hooks.imap
+    import airflow_provider_kmrl.sources.mail_decode
     import airflow_provider_kmrl.sources.mail_message  # noqa: F401
     from airflow_provider_kmrl.sources.imap import ImapOptions, ImapSource
     from benchmarks.worker import FileCheckpoint
@@ -74,10 +74,10 @@ def child(config: dict[str, Any]) -> dict[str, Any]:
 
 
 def _ingest(source, checkpoint, config: dict[str, Any]) -> dict[str, Any]:
-    from airflow_provider_kmrl.pipeline.catalog import Catalog
-    from airflow_provider_kmrl.pipeline.engine import IngestEngine, IngestSettings
     from airflow_provider_kmrl.hooks.clamd_client import ClamdAddress, ClamdScanner
     from airflow_provider_kmrl.hooks.stores import LocalFolderStore, MinioStore
+    from airflow_provider_kmrl.pipeline.catalog import Catalog
+    from airflow_provider_kmrl.pipeline.engine import IngestEngine, IngestSettings
     from benchmarks.worker import _minio
 
     catalog = Catalog(config["dsn"], max_connections=config["concurrency"] + 2)

@@ -28,10 +28,10 @@ from benchmarks.common import (
     Case,
     Goal,
     Run,
+    bench_services,
     fresh_database,
     print_case,
     run_child,
-    bench_services,
     s3_buckets,
     write_results,
 )

@@ -95,7 +95,7 @@ def run_pipeline(args) -> dict[str, Any]:
     if args.like_a_task:
         import airflow.sdk  # noqa: F401
 
-        import airflow_provider_kmrl.operators.ingest  # noqa: F401
+        import airflow_provider_kmrl.operators.ingest
         import airflow_provider_kmrl.runner  # noqa: F401
     from airflow_provider_kmrl.pipeline.catalog import Catalog
     from airflow_provider_kmrl.pipeline.engine import IngestEngine, IngestSettings

@@ -54,9 +54,9 @@ def peak_rss() -> int:
 
 
 def main(argv: list[str]) -> int:
+    from airflow_provider_kmrl.hooks.clamd_client import ClamdAddress, ClamdScanner
     from airflow_provider_kmrl.pipeline.catalog import Catalog
     from airflow_provider_kmrl.pipeline.engine import IngestEngine, IngestSettings
-    from airflow_provider_kmrl.hooks.clamd_client import ClamdAddress, ClamdScanner
     from airflow_provider_kmrl.sources.upload import UploadFolderSource, UploadOptions
 
     p = argparse.ArgumentParser()
@@ -78,7 +78,7 @@ def main(argv: list[str]) -> int:
     if args.like_a_task:
         import airflow.sdk  # noqa: F401
 
-        import airflow_provider_kmrl.operators.ingest  # noqa: F401
+        import airflow_provider_kmrl.operators.ingest
         import airflow_provider_kmrl.runner  # noqa: F401
 
     catalog = Catalog(args.dsn, max_connections=args.concurrency + 2)

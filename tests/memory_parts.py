@@ -19,9 +19,9 @@ from datetime import datetime, timezone
 from typing import Any
 
 from airflow_provider_kmrl.exceptions import ScannerUnavailable, StoreUnavailable
-from airflow_provider_kmrl.pipeline.catalog import FINAL_STATUSES, LedgerRow, RunContext
-from airflow_provider_kmrl.pipeline.models import Outcome, ScanResult, ScanStatus, SourceItem, Status
 from airflow_provider_kmrl.hooks.stores import StoredObject
+from airflow_provider_kmrl.pipeline.catalog import LedgerRow, RunContext
+from airflow_provider_kmrl.pipeline.models import Outcome, ScanResult, ScanStatus, SourceItem, Status
 
 
 @dataclass
@@ -74,7 +74,7 @@ class MemoryCatalog:
         return found
 
     def claim(self, source_system: str, claims: Sequence[tuple[str, SourceItem]]) -> None:
-        for doc_id, item in claims:
+        for _doc_id, item in claims:
             if "\x00" in item.source_id:
                 raise ValueError("A string literal cannot contain NUL (0x00) characters.")
         self.claims += 1

@@ -17,8 +17,7 @@ from airflow_provider_kmrl.classification.hints import build_evidence
 from airflow_provider_kmrl.classification.language import LanguageVerdict, detect_language
 from airflow_provider_kmrl.classification.rules import Rules, load_rules
 from airflow_provider_kmrl.classification.scoring import FieldResult, Scorer
-from airflow_provider_kmrl.core.types import ClassifyInput
-from airflow_provider_kmrl.core.types import Classification
+from airflow_provider_kmrl.core.types import Classification, ClassifyInput
 
 
 @dataclass(frozen=True)

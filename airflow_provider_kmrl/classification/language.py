@@ -18,7 +18,7 @@ LANGUAGES = ("en", "ml", "bilingual", "unknown")
 # Every pattern here is linear in the text: extracted text can hold megabyte-long "words"
 # (base64, hex dumps), on which an unbounded ``\S+@\S+`` backtracks quadratically.
 LONG_RUN = 64
-_LONG_RUN = re.compile(r"\S{%d,}" % LONG_RUN)
+_LONG_RUN = re.compile(rf"\S{{{LONG_RUN},}}")
 _ADDRESS = re.compile(r"[^\s@]{1,64}@[^\s@]{1,255}|(?:https?://|www\.)\S+", re.IGNORECASE)
 _NOISE_WORDS = (b"page", b"pg", b"no", b"ref", b"dt", b"dated", b"of")
 _ACRONYM = re.compile(rb"\b[A-Z][A-Z0-9&]{1,4}\b")

@@ -90,10 +90,10 @@ class TermMatcher:
             checked = {k: p for k, p in phrase_starts.items() if p.longer or p.stem_second}
             for key, phrases in phrase_starts.items():
                 for second, terms in phrases.pairs.items():
-                    n = pairs.get((key, second))
-                    if n:
+                    pair_count = pairs.get((key, second))
+                    if pair_count:
                         for term in terms:
-                            found[term] += n
+                            found[term] += pair_count
             if checked:
                 last = len(keys) - 1
                 for i in [i for i, key in enumerate(keys) if key in checked and i != last]:

@@ -67,6 +67,7 @@ class Scorer:
         title = self.matcher.count(token_keys(evidence.title))
         body = self.matcher.count(token_keys([evidence.body[: s.body_chars]]))
         hints = self.matcher.count(token_keys(evidence.hints))
+        # Counter's arithmetic on float weights (typeshed types Counter values as int).
         scores: dict[str, Counter[str]] = {
             "department": Counter(),
             "issuer": Counter(),
@@ -79,7 +80,7 @@ class Scorer:
             factor = (s.title_weight if index in title else 0) + (1 + math.log(n) if n else 0)
             factor += s.name_weight if index in name else 0
             factor += s.hint_weight if index in hints else 0
-            scores[term.field][term.label] += term.weight * factor
+            scores[term.field][term.label] += term.weight * factor  # type: ignore[assignment]
             shown = "department" if term.field == "issuer" else term.field
             reasons[shown].setdefault(term.label, []).append(f"{term.text} x{factor:.1f}")
         self._priors(evidence, scores, reasons)
@@ -91,14 +92,14 @@ class Scorer:
         s = self.spec.settings
         combined: Counter[str] = Counter()
         for label, topical in scores["department"].items():
-            combined[label] += saturate(topical, s.topic_cap)
+            combined[label] += saturate(topical, s.topic_cap)  # type: ignore[assignment]
         combined.update(scores["issuer"])
         implied = self.spec.categories.get(category.label)
         if implied is not None and implied.department:
             bonus = s.category_implies_department * saturate(
                 category.scores.get(category.label, 0.0), s.topic_cap
             )
-            combined[implied.department] += bonus
+            combined[implied.department] += bonus  # type: ignore[assignment]
             reasons["department"].setdefault(implied.department, []).append(f"category {category.label}")
         return self._decide(combined, reasons["department"], s.department, "unknown")
 
@@ -115,16 +116,16 @@ class Scorer:
                             scores["issuer" if fieldname == "department" else fieldname][label] += weight
                             reasons[fieldname].setdefault(label, []).append(f"sender {fragment}")
         # Priors count as issuer evidence: they say who sent the document, not what it mentions.
-        for rule in self.spec.metadata:
-            value = evidence.metadata.get(rule.key)
+        for prior in self.spec.metadata:
+            value = evidence.metadata.get(prior.key)
             if value in (None, "") or (
-                rule.values is not None and str(value).upper() not in {v.upper() for v in rule.values}
+                prior.values is not None and str(value).upper() not in {v.upper() for v in prior.values}
             ):
                 continue
-            for fieldname, priors in (("department", rule.department), ("doc_category", rule.doc_category)):
-                for label, weight in priors.items():
+            for fieldname, priors in (("department", prior.department), ("doc_category", prior.doc_category)):
+                for label, weight in (priors or {}).items():
                     scores["issuer" if fieldname == "department" else fieldname][label] += weight
-                    reasons[fieldname].setdefault(label, []).append(f"{rule.key}={value}")
+                    reasons[fieldname].setdefault(label, []).append(f"{prior.key}={value}")
 
     def _decide(self, scores: Counter[str], reasons, decision: Decision, fallback: str) -> FieldResult:
         ranked = sorted(((v, k) for k, v in scores.items() if v > 0), reverse=True)

@@ -72,7 +72,11 @@ class DocumentSource(Protocol):
         """Act on the source once the item's row is committed (move, delete, or nothing)."""
         ...
 
-    def close(self) -> None: ...
+    def close(self) -> None:
+
+        """Release connections; called once when the task ends."""
+
+        ...
 
 
 @dataclass(frozen=True)
@@ -99,9 +103,17 @@ class SourceKind:
 class CheckpointStore(Protocol):
     """Where a source's cursor lives (an Airflow Variable in production)."""
 
-    def load(self) -> dict[str, Any] | None: ...
+    def load(self) -> dict[str, Any] | None:
 
-    def save(self, value: dict[str, Any]) -> None: ...
+        """The saved cursor, or ``None`` before the first run."""
+
+        ...
+
+    def save(self, value: dict[str, Any]) -> None:
+
+        """Replace the cursor; called only with cursors over committed rows."""
+
+        ...
 
 
 class Scanner(Protocol):
@@ -111,15 +123,27 @@ class Scanner(Protocol):
     explicit "clean" is ``INFECTED`` or ``UNSCANNED``.
     """
 
-    def scan_file(self, path: str) -> ScanResult: ...
+    def scan_file(self, path: str) -> ScanResult:
 
-    def ping(self) -> str: ...
+        """Scan the file at ``path``; raise ``ScannerUnavailable`` rather than guess."""
+
+        ...
+
+    def ping(self) -> str:
+
+        """The scanner's version; raises ``ScannerUnavailable`` when it does not answer."""
+
+        ...
 
 
 class DocumentStore(Protocol):
     """Buckets of immutable objects addressed by key; URIs are what rows record."""
 
-    def ensure_bucket(self, bucket: str) -> None: ...
+    def ensure_bucket(self, bucket: str) -> None:
+
+        """Create ``bucket`` if it does not exist."""
+
+        ...
 
     def put_file(self, bucket: str, key: str, path: str, content_type: str | None = None) -> str:
         """Upload the file at ``path`` (streamed) and return the object's URI."""
@@ -129,7 +153,11 @@ class DocumentStore(Protocol):
         """Size of the object, or ``None`` when it does not exist."""
         ...
 
-    def delete(self, bucket: str, key: str) -> None: ...
+    def delete(self, bucket: str, key: str) -> None:
+
+        """Remove an object; a missing one is not an error."""
+
+        ...
 
     def move(self, bucket: str, key: str, to_bucket: str, to_key: str) -> str:
         """Move an object (copy, then delete the source) and return its new URI."""
@@ -139,11 +167,23 @@ class DocumentStore(Protocol):
         """Stream an object to a local file."""
         ...
 
-    def list_objects(self, bucket: str, prefix: str = "") -> Iterator[StoredObject]: ...
+    def list_objects(self, bucket: str, prefix: str = "") -> Iterator[StoredObject]:
 
-    def sha256_of(self, bucket: str, key: str) -> str: ...
+        """Every object under ``prefix``, streamed."""
 
-    def uri(self, bucket: str, key: str) -> str: ...
+        ...
+
+    def sha256_of(self, bucket: str, key: str) -> str:
+
+        """SHA-256 (hex) of an object's bytes, read in chunks."""
+
+        ...
+
+    def uri(self, bucket: str, key: str) -> str:
+
+        """The URI a row records for this object."""
+
+        ...
 
     def locate(self, uri: str) -> tuple[str, str]:
         """The (bucket, key) of a URI this store produced."""
@@ -155,4 +195,8 @@ class Classifier(Protocol):
 
     version: str
 
-    def classify(self, doc: ClassifyInput) -> Classification: ...
+    def classify(self, doc: ClassifyInput) -> Classification:
+
+        """Decide department, category and language of one document."""
+
+        ...

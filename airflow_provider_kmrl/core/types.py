@@ -24,6 +24,8 @@ class Status(str, enum.Enum):
 
 
 class ScanStatus(str, enum.Enum):
+    """What the scanner said: clean, infected, or could not scan."""
+
     CLEAN = "clean"
     INFECTED = "infected"
     UNSCANNED = "unscanned"
@@ -59,6 +61,7 @@ class Window:
     end: datetime
 
     def contains(self, ts: datetime | None) -> bool:
+        """Whether ``ts`` falls in the window (an item without a timestamp never does)."""
         return ts is not None and self.start <= ts < self.end
 
 
@@ -87,6 +90,8 @@ class TypeCheck:
 
 @dataclass(frozen=True)
 class Classification:
+    """A classifier's decision, recorded on the row with its version."""
+
     department: str = "unknown"
     doc_category: str = "other"
     language: str = "unknown"

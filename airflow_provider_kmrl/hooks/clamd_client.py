@@ -14,9 +14,9 @@ import struct
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from airflow_provider_kmrl.exceptions import ScannerUnavailable
 from airflow_provider_kmrl.core.protocols import Scanner  # noqa: F401 (re-exported)
 from airflow_provider_kmrl.core.types import ScanResult, ScanStatus
+from airflow_provider_kmrl.exceptions import ScannerUnavailable
 
 CHUNK_SIZE = 1024 * 1024
 _LIMITS_PREFIX = "Heuristics.Limits."
@@ -24,12 +24,15 @@ _LIMITS_PREFIX = "Heuristics.Limits."
 
 @dataclass(frozen=True)
 class ClamdAddress:
+    """Where clamd listens (TCP or a unix socket) and how long one exchange may take."""
+
     host: str | None = "127.0.0.1"
     port: int | None = 3310
     socket_path: str | None = None
     timeout: float = 120.0
 
     def describe(self) -> str:
+        """The address as people write it, for messages."""
         return f"unix:{self.socket_path}" if self.socket_path else f"{self.host}:{self.port}"
 
 
@@ -70,6 +73,7 @@ class ClamdScanner:
         return self._command(b"VERSION")
 
     def scan_file(self, path: str) -> ScanResult:
+        """Scan the file at ``path`` (streamed with INSTREAM)."""
         with open(path, "rb") as stream:
             return self.scan_stream(stream, os.fstat(stream.fileno()).st_size)
 

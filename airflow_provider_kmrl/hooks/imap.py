@@ -310,7 +310,7 @@ def _ssl_context(extra: dict[str, Any]) -> ssl.SSLContext:
     if extra.get("ca_file"):
         return ssl.create_default_context(cafile=extra["ca_file"])
     if str(extra.get("ssl_context") or "default").lower() == "none":
-        return ssl._create_unverified_context()  # noqa: S323 - explicitly asked for by the connection
+        return ssl._create_unverified_context()
     return ssl.create_default_context()
 
 
@@ -352,7 +352,7 @@ def _logout_quietly(client: imaplib.IMAP4) -> None:
     except Exception:  # already broken; logging out is best effort
         try:
             client.shutdown()
-        except Exception:  # noqa: S110 - nothing left to close
+        except Exception:
             pass
 
 

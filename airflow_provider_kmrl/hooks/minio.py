@@ -31,6 +31,7 @@ class MinioHook(BaseHook):
         self._store: MinioStore | None = None
 
     def get_conn(self) -> MinioStore:
+        """The store, built from the connection once."""
         if self._store is None:
             from minio import Minio
 

@@ -7,8 +7,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote, urlsplit
 
 from airflow_provider_kmrl.core.protocols import DocumentStore  # noqa: F401 (re-exported)

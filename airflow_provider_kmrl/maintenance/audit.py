@@ -21,8 +21,8 @@ from typing import Any
 
 import psycopg2.extras
 
-from airflow_provider_kmrl.pipeline.catalog import Catalog, RunContext
 from airflow_provider_kmrl.core.protocols import DocumentStore
+from airflow_provider_kmrl.pipeline.catalog import Catalog, RunContext
 
 log = logging.getLogger(__name__)
 ASIDE_PREFIX = "_orphaned/"

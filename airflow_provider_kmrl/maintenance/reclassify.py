@@ -23,12 +23,10 @@ from typing import Any
 
 import psycopg2.extras
 
+from airflow_provider_kmrl.core.protocols import Classifier, DocumentStore
+from airflow_provider_kmrl.core.types import Classification, ClassifyInput
 from airflow_provider_kmrl.maintenance.selection import Selection
 from airflow_provider_kmrl.pipeline.catalog import Catalog, RunContext
-from airflow_provider_kmrl.core.protocols import Classifier
-from airflow_provider_kmrl.core.types import ClassifyInput
-from airflow_provider_kmrl.core.types import Classification
-from airflow_provider_kmrl.core.protocols import DocumentStore
 
 log = logging.getLogger(__name__)
 RECLASSIFIABLE = ("success", "duplicate")
@@ -139,7 +137,7 @@ def _classify_rows(
 ) -> list[tuple[dict[str, Any], Classification | None, str | None]]:
     """Classify each row; the object of a checksum is fetched and extracted once per batch."""
     extracted: dict[str, Any] = {}
-    results = []
+    results: list[tuple[dict[str, Any], Classification | None, str | None]] = []
     for row in rows:
         metadata = dict(row["source_metadata"] or {})
         if row["sender"] and "sender" not in metadata:

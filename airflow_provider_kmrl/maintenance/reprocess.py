@@ -12,17 +12,14 @@ import dataclasses
 import logging
 import os
 import tempfile
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import psycopg2.extras
 
+from airflow_provider_kmrl.core.protocols import DocumentStore, Scanner
 from airflow_provider_kmrl.maintenance.selection import Selection
 from airflow_provider_kmrl.pipeline.catalog import Catalog, LedgerRow, RunContext
 from airflow_provider_kmrl.pipeline.models import ScanStatus, Status
-from airflow_provider_kmrl.core.protocols import Scanner
-from airflow_provider_kmrl.core.protocols import DocumentStore
 
 log = logging.getLogger(__name__)
 

@@ -33,7 +33,7 @@ def announce_stored(
     announced = 0
     for source, doc_ids in catalog.unannounced(source_system).items():
         for start in range(0, len(doc_ids), IDS_PER_EVENT):
-            chunk = doc_ids[start:start + IDS_PER_EVENT]
+            chunk: list[Any] = doc_ids[start:start + IDS_PER_EVENT]
             context["outlet_events"][INGEST_ANNOUNCEMENTS].add(
                 READY_FOR_EXTRACTION, extra={"source": source, "doc_ids": chunk, "truncated": False}
             )

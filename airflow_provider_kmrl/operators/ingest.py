@@ -26,10 +26,12 @@ class VariableCheckpoint:
         self.key = f"kmrl_checkpoint__{source_name}"
 
     def load(self) -> dict[str, Any] | None:
+        """The cursor saved by the last run, or ``None``."""
         raw = Variable.get(self.key, default=None)
         return json.loads(raw) if raw else None
 
     def save(self, value: dict[str, Any]) -> None:
+        """Store the cursor as JSON."""
         Variable.set(self.key, json.dumps(value, sort_keys=True))
 
 
@@ -81,6 +83,7 @@ class IngestDocumentsOperator(BaseOperator):
         self.window_end = window_end
 
     def execute(self, context: Context) -> dict[str, Any]:
+        """Run the source through the pipeline and announce what is stored; returns the run summary."""
         from airflow_provider_kmrl.pipeline.settings import IngestSettings
         from airflow_provider_kmrl.runner import build_engine, build_source
 

@@ -37,6 +37,7 @@ class AuditStoreOperator(BaseOperator):
         self.repair = repair
 
     def execute(self, context: Context) -> dict[str, Any]:
+        """Audit the buckets; fail on drift unless repairing."""
         from airflow_provider_kmrl.hooks.store import store_from_connection
         from airflow_provider_kmrl.maintenance.audit import audit_store
 
@@ -79,6 +80,7 @@ class ReprocessDocumentsOperator(BaseOperator):
         self.sources_file = sources_file
 
     def execute(self, context: Context) -> dict[str, Any]:
+        """Apply the action in the params to the selected documents."""
         from airflow_provider_kmrl.config import default_sources_path, load_sources
         from airflow_provider_kmrl.maintenance.selection import Selection
 
@@ -177,8 +179,9 @@ class RecordConsumptionOperator(BaseOperator):
         self.postgres_conn_id = postgres_conn_id
 
     def execute(self, context: Context) -> dict[str, Any]:
-        from airflow_provider_kmrl.pipeline.catalog import RunContext
+        """Record a ``consumed`` event for each document the triggering events name."""
         from airflow_provider_kmrl.maintenance.lineage import record_consumption
+        from airflow_provider_kmrl.pipeline.catalog import RunContext
 
         recorded = 0
         catalog = open_catalog(self.postgres_conn_id)
@@ -204,6 +207,7 @@ class LineageReportOperator(BaseOperator):
         self.postgres_conn_id = postgres_conn_id
 
     def execute(self, context: Context) -> dict[str, Any] | None:
+        """Log and return the lineage of the ``doc_id`` param."""
         from airflow_provider_kmrl.maintenance.lineage import lineage
 
         doc_id = (context.get("params") or {}).get("doc_id")

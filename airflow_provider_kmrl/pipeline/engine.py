@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import json
 import hashlib
+import json
 import logging
 import threading
 import time
@@ -36,9 +36,9 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from airflow_provider_kmrl.classification.classifier import default_classifier
-from airflow_provider_kmrl.exceptions import ScannerUnavailable, StoreUnavailable
 from airflow_provider_kmrl.core.protocols import CheckpointStore, Classifier, DocumentSource, DocumentStore, Scanner
 from airflow_provider_kmrl.core.types import ClassifyInput
+from airflow_provider_kmrl.exceptions import ScannerUnavailable, StoreUnavailable
 from airflow_provider_kmrl.names import storable
 from airflow_provider_kmrl.pipeline.catalog import Catalog, LedgerRow, RunContext
 from airflow_provider_kmrl.pipeline.detect import check_type
@@ -146,9 +146,11 @@ class IngestEngine:
         log.info("source=%s %s with scanner %s", source.name, label, version)
         for bucket in (self.settings.raw_bucket, self.settings.quarantine_bucket):
             self.store.ensure_bucket(bucket)
-        with SpoolFolder.create(self.settings.spool_dir, f"{source.name}-{label}") as spool:
-            with ThreadPoolExecutor(self.settings.concurrency, thread_name_prefix=f"kmrl-{label}") as pool:
-                yield _Run(source, pool, spool, RunSummary(source.name))
+        with (
+            SpoolFolder.create(self.settings.spool_dir, f"{source.name}-{label}") as spool,
+            ThreadPoolExecutor(self.settings.concurrency, thread_name_prefix=f"kmrl-{label}") as pool,
+        ):
+            yield _Run(source, pool, spool, RunSummary(source.name))
 
     def _ingest_new(self, run: _Run, checkpoints: CheckpointStore | None, window: Window | None) -> None:
         source, summary = run.source, run.summary

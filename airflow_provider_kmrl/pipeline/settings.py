@@ -56,7 +56,7 @@ def _bounded(field: Any) -> Any:
 
 
 #: The same fields, each optional with ``None`` = inherit from ``defaults``: what a source may set.
-SettingOverrides: type[BaseModel] = create_model(
+SettingOverrides: type[BaseModel] = create_model(  # type: ignore[call-overload]
     "SettingOverrides",
     __config__=ConfigDict(extra="forbid"),
     **{

@@ -108,7 +108,7 @@ class SpoolFolder:
 
 def clear_abandoned(root: str) -> list[str]:
     """Remove run folders under ``root`` whose owner is gone (their lock is free); return them."""
-    removed = []
+    removed: list[str] = []
     try:
         names = os.listdir(root)
     except FileNotFoundError:

@@ -12,6 +12,7 @@ import importlib.metadata
 import importlib.util
 import logging
 import threading
+from typing import Any
 
 from airflow_provider_kmrl.core.protocols import DocumentSource, SourceKind, SourceOptions
 
@@ -48,7 +49,7 @@ def known_kinds() -> list[str]:
     return sorted(_registry)
 
 
-def build_source(name: str, kind: str, options: dict, conn_id: str | None) -> DocumentSource:
+def build_source(name: str, kind: str, options: dict[str, Any], conn_id: str | None) -> DocumentSource:
     """Validate ``options`` and build the source, or say which extra is missing."""
     spec = source_kind(kind)
     missing = [module for module in spec.requires if importlib.util.find_spec(module.split(".")[0]) is None

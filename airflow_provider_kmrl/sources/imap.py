@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 from pydantic import ByteSize, Field
 
-from airflow_provider_kmrl.pipeline.models import SourceItem, Window
+from airflow_provider_kmrl.core.types import SourceItem, Window
 from airflow_provider_kmrl.sources.base import SourceKind, SourceOptions
 
 if TYPE_CHECKING:

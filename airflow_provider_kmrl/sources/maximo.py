@@ -33,8 +33,8 @@ from typing import Any, BinaryIO
 
 from pydantic import Field, field_validator
 
+from airflow_provider_kmrl.core.types import SourceItem, Window
 from airflow_provider_kmrl.exceptions import SourceError
-from airflow_provider_kmrl.pipeline.models import SourceItem, Window
 from airflow_provider_kmrl.sources.base import SourceKind, SourceOptions
 
 log = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ from typing import Any, BinaryIO, Literal
 
 from pydantic import Field
 
-from airflow_provider_kmrl.pipeline.models import SourceItem, Window
+from airflow_provider_kmrl.core.types import SourceItem, Window
 from airflow_provider_kmrl.sources.base import SourceKind, SourceOptions
 
 log = logging.getLogger(__name__)

@@ -51,7 +51,7 @@ def airflow_stack(airflow_sources, tmp_path, services):
     subprocess.run([AIRFLOW, "db", "migrate"], env=env, check=True, capture_output=True, timeout=300)
     procs = []
     for name, args in COMPONENTS.items():
-        log = open(tmp_path / f"{name}.log", "wb")
+        log = open(tmp_path / f"{name}.log", "wb")  # noqa: SIM115 (the process writes to it until killed)
         cmd = [AIRFLOW, *args, *([str(port)] if name == "api-server" else [])]
         procs.append(subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
     try:

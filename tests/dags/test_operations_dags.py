@@ -8,7 +8,6 @@ import time
 import uuid
 
 import psycopg2
-import pytest
 
 from tests import corpus
 from tests.helpers import PrivateClamd, by_path, events, rows

@@ -35,7 +35,8 @@ def test_an_installed_package_adds_a_kind_that_ingests_through_dag_test(notes_ki
                                                                          tmp_path):
     src = airflow_sources
     name = src["name"].replace("uploads", "notes")
-    config = yaml.safe_load(open(src["file"]))
+    with open(src["file"]) as fh:
+        config = yaml.safe_load(fh)
     config["sources"] = [{"name": name, "kind": "notes", "schedule": None,
                           "options": {"notes": {"track-inspection.txt": "Track inspection near Aluva: all clear.\n" * 5,
                                                 "signal-fault.txt": "Signal fault at Edappally, fixed.\n" * 5}}}]

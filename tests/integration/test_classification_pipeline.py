@@ -16,11 +16,11 @@ import psycopg2
 import pytest
 
 from airflow_provider_kmrl.classification.classifier import RulesClassifier
-from airflow_provider_kmrl.maintenance.reclassify import reclassify_documents
 from airflow_provider_kmrl.classification.rules import DEFAULT_RULES_FILE
+from airflow_provider_kmrl.hooks.stores import LocalFolderStore
+from airflow_provider_kmrl.maintenance.reclassify import reclassify_documents
 from airflow_provider_kmrl.pipeline.catalog import RunContext
 from airflow_provider_kmrl.pipeline.engine import IngestEngine, IngestSettings
-from airflow_provider_kmrl.hooks.stores import LocalFolderStore
 from airflow_provider_kmrl.sources.upload import UploadFolderSource, UploadOptions
 from tests.corpus import EICAR
 from tests.helpers import MemoryCheckpoint

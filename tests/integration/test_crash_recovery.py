@@ -82,7 +82,8 @@ def _check_invariants(dsn, store, raw, quarantine, checkpoint_file, paths, sourc
     if os.path.exists(checkpoint_file):
         import json
 
-        mark = json.load(open(checkpoint_file))
+        with open(checkpoint_file) as fh:
+            mark = json.load(fh)
         final = {r["source_metadata"]["path"] for r in found if r["status"] != "pending"}
         covered = paths[: paths.index(mark["path"]) + 1]
         assert set(covered) <= final, f"checkpoint ahead of committed rows: {set(covered) - final}"

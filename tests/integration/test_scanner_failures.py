@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 
 import pytest
 
 from airflow_provider_kmrl.exceptions import ScannerUnavailable
-from airflow_provider_kmrl.pipeline.models import ScanStatus
 from airflow_provider_kmrl.hooks.clamd_client import ClamdAddress, ClamdScanner
+from airflow_provider_kmrl.pipeline.models import ScanStatus
 from tests import corpus
 from tests.helpers import PrivateClamd, _free_port, rows
 

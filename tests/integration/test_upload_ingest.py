@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from airflow_provider_kmrl.pipeline.engine import IngestEngine, IngestSettings
 from airflow_provider_kmrl.hooks.stores import LocalFolderStore
+from airflow_provider_kmrl.pipeline.engine import IngestEngine, IngestSettings
 from airflow_provider_kmrl.sources.upload import UploadFolderSource, UploadOptions
 from tests import corpus
 from tests.helpers import MemoryCheckpoint, assert_corpus_statuses, by_path, events, rows

@@ -16,11 +16,11 @@ import psycopg2
 import pytest
 
 from airflow_provider_kmrl.exceptions import StoreUnavailable
+from airflow_provider_kmrl.hooks.stores import LocalFolderStore
 from airflow_provider_kmrl.names import unescape_to_bytes
 from airflow_provider_kmrl.pipeline.engine import IngestEngine, IngestSettings
 from airflow_provider_kmrl.pipeline.keys import document_id, object_key
 from airflow_provider_kmrl.pipeline.models import SourceItem
-from airflow_provider_kmrl.hooks.stores import LocalFolderStore
 from airflow_provider_kmrl.sources.upload import UploadFolderSource, UploadOptions
 from tests import corpus
 from tests.helpers import MemoryCheckpoint, events, rows

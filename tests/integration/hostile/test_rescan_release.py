@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from airflow_provider_kmrl.pipeline.engine import IngestEngine, IngestSettings
-from airflow_provider_kmrl.pipeline.models import SourceItem
+from airflow_provider_kmrl.hooks.stores import LocalFolderStore
 from airflow_provider_kmrl.maintenance.reprocess import rescan
 from airflow_provider_kmrl.maintenance.selection import Selection
-from airflow_provider_kmrl.hooks.stores import LocalFolderStore
+from airflow_provider_kmrl.pipeline.engine import IngestEngine, IngestSettings
+from airflow_provider_kmrl.pipeline.models import SourceItem
 from tests import corpus
 from tests.helpers import MemoryCheckpoint, events, rows
 from tests.integration.hostile.test_engine_hostile import MemorySource

@@ -12,10 +12,10 @@ import time
 import pytest
 
 from airflow_provider_kmrl.exceptions import ScannerUnavailable
-from airflow_provider_kmrl.pipeline.engine import IngestEngine, IngestSettings
-from airflow_provider_kmrl.pipeline.models import ScanStatus, SourceItem
 from airflow_provider_kmrl.hooks.clamd_client import ClamdAddress, ClamdScanner
 from airflow_provider_kmrl.hooks.stores import LocalFolderStore
+from airflow_provider_kmrl.pipeline.engine import IngestEngine, IngestSettings
+from airflow_provider_kmrl.pipeline.models import ScanStatus, SourceItem
 from tests.helpers import MemoryCheckpoint, rows
 from tests.integration.hostile.test_engine_hostile import MemorySource
 

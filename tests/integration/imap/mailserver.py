@@ -46,7 +46,7 @@ class IntrospectionServer:
         tokens, requests = self.tokens, self.requests
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
                 token = (parse_qs(body).get("token") or [""])[0]
                 requests.append(token)

@@ -9,9 +9,9 @@ from datetime import datetime, timedelta, timezone
 import psycopg2
 import pytest
 
+from airflow_provider_kmrl.hooks.stores import LocalFolderStore
 from airflow_provider_kmrl.pipeline.engine import IngestEngine, IngestSettings
 from airflow_provider_kmrl.pipeline.models import Window
-from airflow_provider_kmrl.hooks.stores import LocalFolderStore
 from airflow_provider_kmrl.sources.imap import ImapOptions, ImapSource
 from tests.helpers import MemoryCheckpoint, rows
 from tests.integration.imap import messages

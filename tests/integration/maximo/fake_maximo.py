@@ -250,7 +250,7 @@ class _Handler(BaseHTTPRequestHandler):
     def date_time_string(self, timestamp=None):
         return email.utils.formatdate(self.fake.now().timestamp(), usegmt=True)
 
-    def do_GET(self):  # noqa: N802 (http.server's naming)
+    def do_GET(self):
         parts = urlsplit(self.path)
         params = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
         self.fake.requests.append({"path": parts.path, "params": params, "headers": dict(self.headers)})

@@ -33,13 +33,13 @@ def main(argv: list[str]) -> int:
     import airflow.sdk  # noqa: F401
     from minio import Minio
 
-    import airflow_provider_kmrl.operators.ingest  # noqa: F401
+    import airflow_provider_kmrl.operators.ingest
     import airflow_provider_kmrl.runner  # noqa: F401
+    from airflow_provider_kmrl.hooks.clamd_client import ClamdAddress, ClamdScanner
     from airflow_provider_kmrl.hooks.minio import parse_endpoint
+    from airflow_provider_kmrl.hooks.stores import MinioStore
     from airflow_provider_kmrl.pipeline.catalog import Catalog
     from airflow_provider_kmrl.pipeline.engine import IngestEngine, IngestSettings
-    from airflow_provider_kmrl.hooks.clamd_client import ClamdAddress, ClamdScanner
-    from airflow_provider_kmrl.hooks.stores import MinioStore
     from airflow_provider_kmrl.sources.sftp import SFTPOptions, SFTPSource
     from tests.helpers import MemoryCheckpoint
 

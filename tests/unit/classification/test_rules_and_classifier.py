@@ -153,8 +153,8 @@ def test_classifier_extracts_real_files_in_its_workers(classifier):
 
 def test_classify_in_a_worker_decides_as_in_process(classifier):
     """The decision made where the text was extracted equals the one made here, metadata included."""
-    import glob
     import datetime
+    import glob
 
     from airflow_provider_kmrl.pipeline.detect import sniff_mime
 

@@ -66,6 +66,52 @@ class MaximoSettings:
     conn_id: str = "kmrl_maximo"
 
 
+#: Headers that carry Maximo credentials; never sent to another origin or over a downgrade.
+CREDENTIAL_HEADERS = ("apikey", "maxauth", "Authorization", "Cookie")
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    default = {"http": 80, "https": 443}.get(parts.scheme)
+    return parts.scheme, (parts.hostname or "").lower(), parts.port or default
+
+
+def redirect_policy(from_url: str, to_url: str) -> str:
+    """``keep`` credentials (same origin), ``strip`` them (another origin), or ``refuse`` (https -> http).
+
+    ``requests`` strips only ``Authorization`` on a redirect to another host; ``apikey`` and
+    ``maxauth`` are ordinary session headers and used to follow any redirect, in clear after a
+    downgrade to http.
+    """
+    old, new = _origin(from_url), _origin(to_url)
+    if old[0] == "https" and new[0] != "https":
+        return "refuse"
+    if old == new or (old[0], new[0]) == ("http", "https") and old[1] == new[1]:
+        return "keep"  # the same origin, or the same host upgraded to https
+    return "strip"
+
+
+def _credential_safe_session() -> Any:
+    import requests
+
+    class CredentialSafeSession(requests.Session):
+        """A session whose credentials stay with their origin across redirects."""
+
+        def rebuild_auth(self, prepared_request: Any, response: Any) -> None:
+            policy = redirect_policy(response.request.url, prepared_request.url)
+            if policy == "refuse":
+                raise MaximoError(f"Maximo redirected from https to http ({_origin(prepared_request.url)[1]}); "
+                                  "refusing to send the request (and its credentials) unencrypted")
+            if policy == "strip":
+                for header in CREDENTIAL_HEADERS:
+                    prepared_request.headers.pop(header, None)
+                log.warning("Maximo redirected to another origin (%s); following without credentials",
+                            _origin(prepared_request.url)[1])
+            super().rebuild_auth(prepared_request, response)
+
+    return CredentialSafeSession()
+
+
 class MaximoClient:
     """Small OSLC client over ``requests``: auth headers, throttling, paging, streamed downloads.
 
@@ -83,7 +129,7 @@ class MaximoClient:
         self.settings = settings
         self._sleep = sleep
         self._slots = threading.BoundedSemaphore(settings.max_connections)
-        self.session = requests.Session()
+        self.session = _credential_safe_session()
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=settings.max_connections, max_retries=0)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)

@@ -83,6 +83,7 @@ class FakeMaximo:
         self.work_orders: dict[str, WorkOrder] = {}
         self.requests: list[dict[str, Any]] = []
         self.faults: list[Fault] = []
+        self.redirects: list[list[Any]] = []
         self.clock_offset = 0.0
         self._ids = itertools.count(1001)
         self._wo_ids = itertools.count(500)
@@ -118,6 +119,10 @@ class FakeMaximo:
     ) -> None:
         headers = {"Retry-After": retry_after} if retry_after is not None else {}
         self.faults.append(Fault(path_contains, status, headers, times))
+
+    def redirect_next(self, path_contains: str, location: str, times: int = 1) -> None:
+        """Answer the next requests whose path contains ``path_contains`` with a 302 to ``location``."""
+        self.redirects.append([path_contains, location, times])
 
     def requests_to(self, fragment: str) -> list[dict[str, Any]]:
         return [r for r in self.requests if fragment in r["path"]]
@@ -254,6 +259,14 @@ class _Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         params = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
         self.fake.requests.append({"path": parts.path, "params": params, "headers": dict(self.headers)})
+        for redirect in self.fake.redirects:
+            if redirect[2] > 0 and redirect[0] in parts.path:
+                redirect[2] -= 1
+                self.send_response(302)
+                self.send_header("Location", redirect[1] + ("?" + parts.query if parts.query else ""))
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
         try:
             self._fault(parts.path)
             self._authenticate()

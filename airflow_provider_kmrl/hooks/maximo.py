@@ -123,7 +123,6 @@ class MaximoClient:
     """
 
     def __init__(self, settings: MaximoSettings, sleep=time.sleep) -> None:
-        import requests
         from requests.adapters import HTTPAdapter
 
         self.settings = settings

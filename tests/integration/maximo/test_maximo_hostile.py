@@ -136,7 +136,7 @@ def test_no_secret_in_errors_or_logs(maximo, monkeypatch, caplog):
             maximo.fail_next("/oslc/whoami", status, times=10)
         try:
             MaximoHook(conn_id).get_conn().whoami()
-        except Exception as err:  # noqa: BLE001
+        except Exception as err:
             messages.append(f"{err!r} {err}")
     ok, message = MaximoHook(conn_id).test_connection()
     messages.append(message)

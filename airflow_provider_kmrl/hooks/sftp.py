@@ -14,6 +14,7 @@ Three additions, none of which the upstream hook offers:
 
 from __future__ import annotations
 
+import logging
 import posixpath
 import queue
 import stat
@@ -27,20 +28,34 @@ from airflow.providers.sftp.hooks.sftp import SFTPHook
 from airflow.providers.ssh.hooks.ssh import SSHHook
 
 from airflow_provider_kmrl.exceptions import SourceError
+from airflow_provider_kmrl.names import escape_bytes
 
 if TYPE_CHECKING:
     import paramiko
 
+log = logging.getLogger(__name__)
 REQUEST_SIZE = 32 * 1024  # what OpenSSH's sftp-server answers per READ at most
 
 
 @dataclass(frozen=True)
 class RemoteFile:
-    """A regular file on the server: absolute path, size in bytes, mtime in whole seconds (SFTPv3)."""
+    """A regular file on the server: absolute path, size in bytes, mtime in whole seconds (SFTPv3).
+
+    ``path`` is always valid text: a name that is not UTF-8 is escaped (``\\xNN``) and ``raw``
+    keeps the bytes the server knows it by. ``link`` marks a symbolic link (size and mtime are
+    then the link's own unless it was followed).
+    """
 
     path: str
     size: int
     mtime: int
+    raw: bytes | None = None
+    link: bool = False
+
+    @property
+    def wire(self) -> str | bytes:
+        """The path as the server must be asked for it."""
+        return self.raw if self.raw is not None else self.path
 
 
 class FileChangedError(SourceError):
@@ -117,8 +132,13 @@ class KmrlSFTPHook(SFTPHook):
 
     # -- listing ----------------------------------------------------------------------------
 
-    def walk_files(self, root: str, skip_dir: Any = None) -> Iterator[RemoteFile]:
-        """Every regular file below ``root`` (depth first); links and special files are skipped.
+    def walk_files(self, root: str, skip_dir: Any = None, follow_links: bool = False) -> Iterator[RemoteFile]:
+        """Every regular file below ``root`` (depth first), and every link to a file, marked as such.
+
+        Names arrive as bytes (paramiko would refuse a name that is not UTF-8, and with it the
+        whole folder); a folder that cannot be read is skipped with a warning. Links to folders
+        are never entered; a link to a file is reported with ``link=True`` unless ``follow_links``
+        (then it is the target's size and mtime, still at the link's path).
 
         :param skip_dir: optional ``callable(path) -> bool``; a folder it accepts is not entered.
         """
@@ -129,44 +149,66 @@ class KmrlSFTPHook(SFTPHook):
                 raise SourceError(f"cannot read remote folder {root!r} on {self.remote_host}: {err}") from err
             if not stat.S_ISDIR(top.st_mode or 0):
                 raise SourceError(f"remote path {root!r} on {self.remote_host} is not a folder")
-            pending = [root]
+            pending: list[tuple[str, bytes]] = [(root, root.encode())]
             while pending:
-                folder = pending.pop()
+                folder, folder_raw = pending.pop()
                 try:
-                    entries = sftp.listdir_attr(folder)
+                    entries = _listdir_raw(sftp, folder_raw)
                 except FileNotFoundError:
                     continue  # removed while we walked
-                for entry in entries:
-                    path = posixpath.join(folder, entry.filename)
+                except OSError as err:
+                    log.warning("cannot read remote folder %r on %s (%s); skipped", folder, self.remote_host, err)
+                    continue
+                for name_raw, entry in entries:
+                    if name_raw in (b".", b".."):
+                        continue
+                    raw = folder_raw.rstrip(b"/") + b"/" + name_raw
+                    path = posixpath.join(folder, escape_bytes(name_raw))
+                    keep_raw = None if path.encode() == raw else raw
                     mode = entry.st_mode or 0
                     if stat.S_ISDIR(mode):
                         if not (skip_dir and skip_dir(path)):
-                            pending.append(path)
+                            pending.append((path, raw))
                     elif stat.S_ISREG(mode):
-                        yield RemoteFile(path, int(entry.st_size or 0), int(entry.st_mtime or 0))
+                        yield RemoteFile(path, int(entry.st_size or 0), int(entry.st_mtime or 0), keep_raw)
+                    elif stat.S_ISLNK(mode):
+                        found = _link_target(sftp, raw) if follow_links else None
+                        if found is not None:
+                            yield RemoteFile(path, int(found.st_size or 0), int(found.st_mtime or 0), keep_raw)
+                        elif not follow_links:
+                            yield RemoteFile(path, 0, int(entry.st_mtime or 0), keep_raw, link=True)
 
-    def stat_file(self, path: str) -> RemoteFile | None:
+    def stat_file(self, path: str, raw: bytes | None = None, follow_links: bool = False) -> RemoteFile | None:
         """The file's current size and mtime, or ``None`` if it is gone (or not a regular file)."""
         with self.channel() as sftp:
             try:
-                st = sftp.lstat(path)
+                st = sftp.stat(raw or path) if follow_links else sftp.lstat(raw or path)
             except FileNotFoundError:
                 return None
         if not stat.S_ISREG(st.st_mode or 0):
             return None
-        return RemoteFile(path, int(st.st_size or 0), int(st.st_mtime or 0))
+        return RemoteFile(path, int(st.st_size or 0), int(st.st_mtime or 0), raw)
 
     # -- reading ----------------------------------------------------------------------------
 
     @contextmanager
-    def open_stream(self, expected: RemoteFile, read_ahead: int = 16 * 1024 * 1024) -> Iterator[RemoteStream]:
+    def open_stream(
+        self, expected: RemoteFile, read_ahead: int = 16 * 1024 * 1024, follow_links: bool = False
+    ) -> Iterator[RemoteStream]:
         """A binary stream of ``expected``; raises :class:`FileChangedError` if it is not that version.
 
         The file is checked against the listed size and mtime when opened and again at the end,
         so a file still being written, or replaced meanwhile, is never taken for the listed one.
         """
         with self.channel() as sftp:
-            handle = sftp.open(expected.path, "rb")
+            if not follow_links:
+                try:
+                    now = sftp.lstat(expected.wire)
+                except FileNotFoundError as err:
+                    raise FileChangedError(f"{expected.path} is gone") from err
+                if not stat.S_ISREG(now.st_mode or 0):
+                    raise SourceError(f"{expected.path} is no longer a regular file (a symbolic link?); not read")
+            handle = sftp.open(expected.wire, "rb")
             try:
                 _check_same(expected, handle.stat())
                 stream = RemoteStream(handle, expected, read_ahead)
@@ -176,19 +218,29 @@ class KmrlSFTPHook(SFTPHook):
 
     # -- changing the server (after a committed ingest) -------------------------------------
 
-    def move_file(self, path: str, target: str) -> str:
+    def move_file(self, path: str | bytes, target: str | bytes) -> str:
         """Rename ``path`` to ``target``, creating folders; a taken name gets ``.1``, ``.2``, ... appended."""
-        with self.channel() as sftp:
-            _makedirs(sftp, posixpath.dirname(target))
-            candidate, n = target, 1
-            while _exists(sftp, candidate):
-                candidate, n = f"{target}.{n}", n + 1
-            sftp.rename(path, candidate)
-            return candidate
+        shown = path if isinstance(path, str) else escape_bytes(path)
+        try:
+            with self.channel() as sftp:
+                target_b = target if isinstance(target, bytes) else target.encode()
+                _makedirs(sftp, posixpath.dirname(target_b))
+                candidate, n = target_b, 1
+                while _exists(sftp, candidate):
+                    candidate, n = target_b + f".{n}".encode(), n + 1
+                sftp.rename(path, candidate)
+                return escape_bytes(candidate)
+        except OSError as err:
+            raise SourceError(f"cannot move {shown!r} on {self.remote_host}: {err}") from err
 
-    def remove_file(self, path: str) -> None:
-        with self.channel() as sftp:
-            sftp.remove(path)
+    def remove_file(self, path: str | bytes) -> None:
+        """Delete one file; a failure names it."""
+        shown = path if isinstance(path, str) else escape_bytes(path)
+        try:
+            with self.channel() as sftp:
+                sftp.remove(path)
+        except OSError as err:
+            raise SourceError(f"cannot delete {shown!r} on {self.remote_host}: {err}") from err
 
 
 class RemoteStream:
@@ -255,7 +307,7 @@ def _check_same(expected: RemoteFile, st: Any) -> None:
         )
 
 
-def _exists(sftp: paramiko.SFTPClient, path: str) -> bool:
+def _exists(sftp: paramiko.SFTPClient, path: str | bytes) -> bool:
     try:
         sftp.lstat(path)
     except FileNotFoundError:
@@ -263,17 +315,25 @@ def _exists(sftp: paramiko.SFTPClient, path: str) -> bool:
     return True
 
 
-def _makedirs(sftp: paramiko.SFTPClient, folder: str) -> None:
-    missing = []
-    while folder not in ("", "/") and not _exists(sftp, folder):
-        missing.append(folder)
-        folder = posixpath.dirname(folder)
-    for path in reversed(missing):
+def _makedirs(sftp: paramiko.SFTPClient, folder: bytes) -> None:
+    """Create ``folder`` and its parents; an existing part that is a symbolic link is refused."""
+    parts = [p for p in folder.split(b"/") if p]
+    path = b"/" if folder.startswith(b"/") else b""
+    for part in parts:
+        path = posixpath.join(path, part) if path else part
         try:
-            sftp.mkdir(path)
-        except OSError:
-            if not _exists(sftp, path):  # another worker may have created it meanwhile
-                raise
+            st = sftp.lstat(path)
+        except FileNotFoundError:
+            try:
+                sftp.mkdir(path)
+            except OSError:
+                if not _exists(sftp, path):  # another worker may have created it meanwhile
+                    raise
+            continue
+        if stat.S_ISLNK(st.st_mode or 0):
+            raise SourceError(f"{escape_bytes(path)} is a symbolic link; refusing to move files through it")
+        if not stat.S_ISDIR(st.st_mode or 0):
+            raise SourceError(f"{escape_bytes(path)} is not a folder")
 
 
 def _close_quietly(thing: Any) -> None:
@@ -281,3 +341,40 @@ def _close_quietly(thing: Any) -> None:
         thing.close()
     except Exception:  # closing a broken channel or connection must not mask the real error
         pass
+
+
+def _listdir_raw(sftp: paramiko.SFTPClient, folder: bytes) -> list[tuple[bytes, Any]]:
+    """``listdir_attr`` with names as bytes: paramiko decodes them as strict UTF-8, and one Latin-1
+    name used to fail the whole folder (and, listed again every run, the whole source)."""
+    from paramiko.sftp import CMD_CLOSE, CMD_HANDLE, CMD_NAME, CMD_OPENDIR, CMD_READDIR, SFTPError
+    from paramiko.sftp_attr import SFTPAttributes
+
+    kind, msg = sftp._request(CMD_OPENDIR, folder)
+    if kind != CMD_HANDLE:
+        raise SFTPError("expected a handle")
+    handle = msg.get_binary()
+    found: list[tuple[bytes, Any]] = []
+    try:
+        while True:
+            try:
+                kind, msg = sftp._request(CMD_READDIR, handle)
+            except EOFError:
+                break
+            if kind != CMD_NAME:
+                raise SFTPError("expected a name response")
+            for _ in range(msg.get_int()):
+                name = msg.get_string()
+                msg.get_string()  # the ls -l style long name
+                found.append((name, SFTPAttributes._from_msg(msg)))
+    finally:
+        sftp._request(CMD_CLOSE, handle)
+    return found
+
+
+def _link_target(sftp: paramiko.SFTPClient, raw: bytes) -> Any:
+    """The attributes of a link's target when it is a regular file, else ``None``."""
+    try:
+        st = sftp.stat(raw)
+    except OSError:
+        return None
+    return st if stat.S_ISREG(st.st_mode or 0) else None

@@ -45,6 +45,8 @@ class SFTPOptions(SourceOptions):
     max_connections: int = Field(default=4, ge=1, le=64, description="SFTP channels open at once.")
     read_ahead_mib: int = Field(default=16, ge=1, le=256, description="Bytes requested ahead per file.")
     max_tracked: int = Field(default=100_000, ge=0, description="Files remembered in the checkpoint.")
+    follow_symlinks: bool = Field(default=False, description="Ingest the files symbolic links point at "
+                                  "(off: each link is one rejected row).")
 
     @field_validator("include", "exclude", mode="before")
     @classmethod
@@ -64,7 +66,7 @@ class SFTPOptions(SourceOptions):
 
 
 class SFTPSource:
-    """Regular files under ``options.path`` on an SFTP server; symbolic links are never followed."""
+    """Regular files under ``options.path`` on an SFTP server; links only when the source opts in."""
 
     def __init__(self, name: str, options: SFTPOptions, conn_id: str | None = None, hook: Any = None) -> None:
         self.name = name
@@ -72,6 +74,7 @@ class SFTPSource:
         self.conn_id = conn_id or "sftp_default"
         self._hook = hook
         self._listed: set[str] | None = None
+        self._files: dict[str, list[int]] | None = None  # the cursor's tracked files, updated in place
 
     @property
     def hook(self):
@@ -94,6 +97,7 @@ class SFTPSource:
         tracked = _tracked(checkpoint) if use_map else {}
         found = sorted(self._walk(), key=lambda f: (f.mtime, f.path))
         self._listed = {self._relpath(f.path) for f in found}
+        self._files = None  # a new listing: the cursor map is rebuilt from the checkpoint once
         now = datetime.now(timezone.utc).timestamp()
         skipped = 0
         for remote in found:
@@ -118,7 +122,7 @@ class SFTPSource:
             return (path == processed or (not hidden and posixpath.basename(path).startswith("."))
                     or any(_matches(p, rel) for p in self.options.exclude))
 
-        for remote in self.hook.walk_files(self.root, skip_dir=skip_dir):
+        for remote in self.hook.walk_files(self.root, skip_dir=skip_dir, follow_links=self.options.follow_symlinks):
             rel = self._relpath(remote.path)
             if not hidden and posixpath.basename(rel).startswith("."):
                 continue
@@ -132,25 +136,32 @@ class SFTPSource:
         return posixpath.relpath(path, self.root)
 
     def _item(self, remote) -> SourceItem:
+        metadata = {"path": self._relpath(remote.path), "remote_path": remote.path, "size": remote.size,
+                    "mtime": remote.mtime, "host": self.hook.remote_host, "root": self.root}
+        if remote.raw is not None:  # the name is not UTF-8: the row shows it escaped, the bytes stay here
+            metadata["raw_path_hex"] = remote.raw.hex()
+        link = "symbolic link; set follow_symlinks: true on the source to ingest what links point at"
         return SourceItem(
             source_id=f"{remote.path}@{remote.size}@{remote.mtime}",
             file_name=posixpath.basename(remote.path),
             source_ts=datetime.fromtimestamp(remote.mtime, tz=timezone.utc),
             size_hint=remote.size,
-            metadata={"path": self._relpath(remote.path), "remote_path": remote.path, "size": remote.size,
-                      "mtime": remote.mtime, "host": self.hook.remote_host, "root": self.root},
+            metadata=metadata,
+            problem=link if remote.link else None,
         )
 
     # -- reading ----------------------------------------------------------------------------
 
     def open(self, item: SourceItem) -> AbstractContextManager[BinaryIO]:
-        return self.hook.open_stream(_remote(item), read_ahead=self.options.read_ahead_mib * MIB)
+        return self.hook.open_stream(_remote(item), read_ahead=self.options.read_ahead_mib * MIB,
+                                     follow_links=self.options.follow_symlinks)
 
     def reopen(self, source_id: str, file_name: str, metadata: dict[str, Any]) -> SourceItem | None:
         path = metadata.get("remote_path")
         if not path:
             return None
-        current = self.hook.stat_file(path)
+        raw = bytes.fromhex(metadata["raw_path_hex"]) if metadata.get("raw_path_hex") else None
+        current = self.hook.stat_file(path, raw, follow_links=self.options.follow_symlinks)
         if current is None:
             return None
         item = self._item(current)
@@ -161,15 +172,29 @@ class SFTPSource:
     def next_checkpoint(
         self, checkpoint: dict[str, Any] | None, committed: Sequence[SourceItem]
     ) -> dict[str, Any] | None:
-        files = {path: tuple(v) for path, v in _tracked(checkpoint).items()}
-        if self._listed is not None:  # forget files that left the folder (moved, deleted)
-            files = {p: v for p, v in files.items() if p in self._listed}
+        """The tracked files after ``committed``: O(batch) per call, not O(tracked).
+
+        The map is built from the checkpoint once per run and then updated in place; each call
+        returns a new outer dict over it (so the engine sees the change) without copying 100,000
+        paths. Files that left the folder are forgotten once per listing; the map is trimmed to
+        ``max_tracked`` (newest kept) only when it has grown 10% past it.
+        """
+        if self._files is None:
+            files = {path: list(v) for path, v in _tracked(checkpoint).items()}
+            if self._listed is not None:  # forget files that left the folder (moved, deleted)
+                files = {p: v for p, v in files.items() if p in self._listed}
+            self._files = files
+        files = self._files
         for item in committed:
-            files[item.metadata["path"]] = (item.metadata["size"], item.metadata["mtime"])
-        if len(files) > self.options.max_tracked:
-            keep = sorted(files.items(), key=lambda kv: (kv[1][1], kv[0]))[-self.options.max_tracked:]
-            files = dict(keep) if self.options.max_tracked else {}
-        return {"version": CHECKPOINT_VERSION, "files": {p: list(v) for p, v in sorted(files.items())}}
+            files[item.metadata["path"]] = [item.metadata["size"], item.metadata["mtime"]]
+        limit = self.options.max_tracked
+        if len(files) > limit * 1.1 or (not committed and len(files) > limit):
+            keep = sorted(files.items(), key=lambda kv: (kv[1][1], kv[0]))[-limit:] if limit else []
+            files.clear()
+            files.update(keep)
+        if not committed and checkpoint is not None and checkpoint.get("files") is files:
+            return checkpoint  # nothing moved
+        return {"version": CHECKPOINT_VERSION, "files": files}
 
     # -- after the row is committed ---------------------------------------------------------
 
@@ -179,14 +204,15 @@ class SFTPSource:
             return
         if self.reopen(item.source_id, item.file_name, item.metadata) is None:
             return  # already moved, deleted, or replaced by a newer version (which stays)
-        path = item.metadata["remote_path"]
+        remote = _remote(item)
         if self.options.after_ingest == "delete":
-            self.hook.remove_file(path)
-            log.info("source=%s deleted %s", self.name, path)
+            self.hook.remove_file(remote.wire)
+            log.info("source=%s deleted %s", self.name, remote.path)
             return
-        target = posixpath.join(posixpath.normpath(self.options.processed_path or ""), item.metadata["path"])
-        moved = self.hook.move_file(path, target)
-        log.info("source=%s moved %s to %s", self.name, path, moved)
+        relative = remote.raw[len(self.root.encode()):].lstrip(b"/") if remote.raw else item.metadata["path"].encode()
+        target = posixpath.join(posixpath.normpath(self.options.processed_path or "").encode(), relative)
+        moved = self.hook.move_file(remote.wire, target)
+        log.info("source=%s moved %s to %s", self.name, remote.path, moved)
 
     def close(self) -> None:
         if self._hook is not None and hasattr(self._hook, "close_channels"):
@@ -197,7 +223,8 @@ def _remote(item: SourceItem):
     from airflow_provider_kmrl.hooks.sftp import RemoteFile
 
     m = item.metadata
-    return RemoteFile(m["remote_path"], int(m["size"]), int(m["mtime"]))
+    raw = bytes.fromhex(m["raw_path_hex"]) if m.get("raw_path_hex") else None
+    return RemoteFile(m["remote_path"], int(m["size"]), int(m["mtime"]), raw)
 
 
 def _tracked(checkpoint: dict[str, Any] | None) -> dict[str, tuple[int, int]]:

@@ -62,7 +62,6 @@ _LOOKUP_PAGE = 1000  # listed items looked up in the ledger with one query
 _STORED = frozenset({Status.SUCCESS, Status.DUPLICATE, Status.QUARANTINED})
 _SCAN_ATTEMPTS = 3  # a transient scanner answer (load, memory) is asked again before quarantine
 _MAX_CHECKPOINT_IN_SUMMARY = 2048  # bytes of JSON; a larger cursor stays in its Variable only
-_CHECKPOINT_SAVE_SECONDS = 5.0  # a moving cursor is saved at most this often, and when the run ends
 
 
 @dataclass(frozen=True)
@@ -155,7 +154,8 @@ class IngestEngine:
     def _ingest_new(self, run: _Run, checkpoints: CheckpointStore | None, window: Window | None) -> None:
         source, summary = run.source, run.summary
         incremental = window is None and checkpoints is not None
-        cursor = _Cursor(checkpoints, summary) if incremental and checkpoints is not None else None
+        cursor = (_Cursor(checkpoints, summary, self.settings.checkpoint_seconds)
+                  if incremental and checkpoints is not None else None)
         checkpoint = cursor.value if cursor else None
         complete = True
         listed = (self._recordable(run, i) for i in source.list_items(checkpoint, window))
@@ -559,8 +559,8 @@ class _Cursor:
     of the run summary, which goes to XCom and the task log; its size is reported instead.
     """
 
-    def __init__(self, store: CheckpointStore, summary: RunSummary) -> None:
-        self.store, self.summary = store, summary
+    def __init__(self, store: CheckpointStore, summary: RunSummary, interval: float) -> None:
+        self.store, self.summary, self.interval = store, summary, interval
         self.value = store.load()
         self._saved = _dump(self.value)
         self._dirty = False
@@ -571,7 +571,7 @@ class _Cursor:
         if new is None or new is self.value:
             return
         self.value, self._dirty = new, True
-        if time.monotonic() - self._last_save >= _CHECKPOINT_SAVE_SECONDS:
+        if time.monotonic() - self._last_save >= self.interval:
             self.flush()
 
     def flush(self) -> None:

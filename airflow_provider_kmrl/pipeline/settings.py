@@ -31,6 +31,8 @@ class IngestSettings(BaseModel):
     max_retries: int = Field(default=3, ge=1, description="Attempts before a document is dead-lettered.")
     allow_macros: bool = Field(default=False, description="Accept macro-enabled Office files (docm, xlsm, pptm).")
     backfill_pool_slots: int = Field(default=2, ge=1, description="Concurrent backfill runs per source.")
+    checkpoint_seconds: float = Field(default=5.0, ge=0, description="Save a moving cursor at most this often "
+                                      "(and when the run ends); 0 saves it after every batch.")
     spool_dir: str = Field(default_factory=default_spool_root,
                            description="Root of the spool; each run gets a private 0700 folder below it.")
     allowed_types: Optional[dict[str, frozenset[str]]] = Field(  # noqa: UP045 (pydantic evaluates it)

@@ -143,7 +143,7 @@ class ImapSource:
     ) -> Iterator[SourceItem]:
         seen: set[str] = set()
         for start in range(0, len(uids), self.options.fetch_batch):
-            for message in self._describe(uids[start : start + self.options.fetch_batch]):
+            for message in self._describe(uids[start : start + self.options.fetch_batch], mailbox):
                 if window is not None and not window.contains(message.internaldate):
                     continue
                 for item in self._message_items(mailbox, state.uidvalidity, message):
@@ -155,35 +155,71 @@ class ImapSource:
                     seen.add(item.source_id)
                     yield item
 
-    def _describe(self, uids: Sequence[int]) -> list[ListedMessage]:
-        """One FETCH for a batch of messages: headers and structure, no bodies."""
-        from airflow_provider_kmrl.sources.mail_message import HEADER_ITEM, listed_message, with_header_digest
-        from airflow_provider_kmrl.sources.mail_wire import uid_set
+    def _describe(self, uids: Sequence[int], mailbox: str | None = None) -> list[ListedMessage]:
+        """One FETCH for a batch of messages: headers and structure, no bodies.
+
+        A batch the server cannot describe within imaplib's line limit (a BODYSTRUCTURE over 1 MB)
+        is asked again message by message, on a new session; the one message that still fails is
+        described as unreadable (one rejected row), never the whole listing.
+        """
+        from airflow_provider_kmrl.hooks.imap import ImapCommandError
 
         if not uids:
             return []
+        try:
+            with self._lock:
+                return self._describe_batch(uids)
+        except ImapCommandError as err:
+            self._reset_lister(mailbox)  # the session may still hold the rest of the over-long line
+            if len(uids) == 1:
+                log.warning("message UID %d cannot be described (%s); recorded as rejected", uids[0], err)
+                return [_unreadable(uids[0], str(err))]
+            log.warning("describing %d messages failed (%s); asking one by one", len(uids), err)
+            return [m for uid in uids for m in self._describe([uid], mailbox)]
+
+    def _describe_batch(self, uids: Sequence[int]) -> list[ListedMessage]:
+        from airflow_provider_kmrl.sources.mail_message import HEADER_ITEM, listed_message, with_header_digest
+        from airflow_provider_kmrl.sources.mail_wire import uid_set
+
         hook = self._lister()
         items = f"UID INTERNALDATE RFC822.SIZE BODYSTRUCTURE {HEADER_ITEM}"
         if "X-GM-EXT-1" in hook.capabilities:
             items += " X-GM-MSGID"
         wanted = set(uids)
-        with self._lock:
-            records = hook.uid_fetch(uid_set(uids), f"({items})")
-            messages = {m.uid: m for m in map(listed_message, records) if m.uid in wanted}
-            anonymous = [uid for uid, m in messages.items() if not (m.gm_msgid or m.message_id)]
-            if anonymous:
-                for record in hook.uid_fetch(uid_set(anonymous), "(UID BODY.PEEK[HEADER])"):
-                    uid = int(record["UID"])
-                    header = next((v for k, v in record.items() if k.startswith("BODY[HEADER")), b"") or b""
-                    if uid in messages:
-                        messages[uid] = with_header_digest(messages[uid], header)
+        records = hook.uid_fetch(uid_set(uids), f"({items})")
+        messages = {m.uid: m for m in map(listed_message, records) if m.uid in wanted}
+        anonymous = [uid for uid, m in messages.items() if not (m.gm_msgid or m.message_id)]
+        if anonymous:
+            for record in hook.uid_fetch(uid_set(anonymous), "(UID BODY.PEEK[HEADER])"):
+                uid = int(record["UID"])
+                header = next((v for k, v in record.items() if k.startswith("BODY[HEADER")), b"") or b""
+                if uid in messages:
+                    messages[uid] = with_header_digest(messages[uid], header)
         return [messages[uid] for uid in sorted(messages)]
+
+    def _reset_lister(self, mailbox: str | None) -> None:
+        with self._lock:
+            if self._lister_hook is not None:
+                with contextlib.suppress(Exception):
+                    self._lister_hook.close()
+                self._lister_hook = None
+            if mailbox:
+                self._lister().ensure_examined(mailbox)
 
     def _message_items(self, mailbox: str, uidvalidity: int, message: ListedMessage) -> Iterator[SourceItem]:
         from airflow_provider_kmrl.sources.mail_structure import document_parts
 
         base = {"folder": mailbox, "uidvalidity": uidvalidity, "uid": message.uid, **message.metadata()}
         identity = message.identity()
+        if message.structure_error and message.structure_error.startswith(UNREADABLE):
+            yield SourceItem(
+                source_id=f"uid:{uidvalidity}:{message.uid}/message",
+                file_name=f"message-{message.uid}.eml",
+                source_ts=message.internaldate,
+                metadata={**base, "part": ""},
+                problem=message.structure_error,
+            )
+            return
         if message.structure is None:
             # The server could not describe it: keep the whole message as one .eml document.
             yield SourceItem(
@@ -446,3 +482,15 @@ KIND = SourceKind(
     extra="imap",
     requires=("airflow.providers.imap",),
 )
+
+
+UNREADABLE = "the server's description of this message cannot be read"
+
+
+def _unreadable(uid: int, error: str) -> ListedMessage:
+    """A message the listing could not describe: it becomes one rejected row with the reason."""
+    from airflow_provider_kmrl.sources.mail_message import ListedMessage
+
+    reason = f"{UNREADABLE} (a message structure over imaplib's 1 MB line limit?): {error[:200]}"
+    return ListedMessage(uid=uid, internaldate=None, size=0, structure=None, structure_error=reason,
+                         message_id=None, gm_msgid=None, subject=None, sender=None, to=[], cc=[], date=None)

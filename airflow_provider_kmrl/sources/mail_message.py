@@ -50,7 +50,12 @@ class ListedMessage:
             mid = self.message_id
             if len(mid) > _MAX_ID_LENGTH:
                 mid = "sha256:" + hashlib.sha256(mid.encode("utf-8", "surrogateescape")).hexdigest()
-            return f"mid:{mid}"
+            # A sender chooses its Message-ID, and could reuse another message's to have this one's
+            # attachments taken for known ones. The server's size and arrival time of the message
+            # are not the sender's to choose; they survive a UIDVALIDITY reset and re-listing.
+            stamp = self.internaldate.isoformat() if self.internaldate else ""
+            fingerprint = hashlib.sha256(f"{self.size}|{stamp}".encode()).hexdigest()[:12]
+            return f"mid:{mid}#{fingerprint}"
         return f"hdr:{self.header_digest}"
 
     def metadata(self) -> dict[str, Any]:

@@ -16,8 +16,8 @@ from email.parser import HeaderParser
 from email.utils import getaddresses
 from typing import Any
 
+from airflow_provider_kmrl.hooks.imap_wire import as_int, parse_internaldate
 from airflow_provider_kmrl.sources.mail_structure import MimePart, StructureError, parse_bodystructure
-from airflow_provider_kmrl.sources.mail_wire import as_int, parse_internaldate
 
 HEADER_FIELDS = ("MESSAGE-ID", "FROM", "TO", "CC", "SUBJECT", "DATE")
 HEADER_ITEM = f"BODY.PEEK[HEADER.FIELDS ({' '.join(HEADER_FIELDS)})]"

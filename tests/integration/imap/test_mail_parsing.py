@@ -12,16 +12,16 @@ import quopri
 
 import pytest
 
-from airflow_provider_kmrl.sources.mail_decode import Base64, PartStream, QuotedPrintable
-from airflow_provider_kmrl.sources.mail_message import listed_message
-from airflow_provider_kmrl.sources.mail_structure import document_parts, parse_bodystructure
-from airflow_provider_kmrl.sources.mail_wire import (
+from airflow_provider_kmrl.hooks.imap_wire import (
     decode_mailbox,
     encode_mailbox,
     parse_fetch,
     parse_list,
     uid_set,
 )
+from airflow_provider_kmrl.sources.mail_decode import Base64, PartStream, QuotedPrintable
+from airflow_provider_kmrl.sources.mail_message import listed_message
+from airflow_provider_kmrl.sources.mail_structure import document_parts, parse_bodystructure
 
 # Gmail: X-GM-MSGID before UID, a header literal, a quoted name with an escaped quote.
 GMAIL_FETCH = [

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from airflow.providers.imap.hooks.imap import ImapHook
 
 from airflow_provider_kmrl.exceptions import SourceError
-from airflow_provider_kmrl.sources.mail_wire import encode_mailbox, parse_fetch, parse_list, parse_status
+from airflow_provider_kmrl.hooks.imap_wire import encode_mailbox, parse_fetch, parse_list, parse_status
 
 if TYPE_CHECKING:
     from airflow.sdk import Connection
@@ -78,9 +78,9 @@ class KmrlImapHook(ImapHook):
         """Connect and log in once; later calls return the same session."""
         if self.mail_client is None:
             conn = self.get_connection(self.imap_conn_id)
-            client = self._build_client(conn)  # type: ignore[arg-type]
+            client = self._build_client(conn)
             try:
-                self._authenticate(client, conn)  # type: ignore[arg-type]
+                self._authenticate(client, conn)
             except BaseException:
                 _logout_quietly(client)
                 raise
@@ -88,11 +88,12 @@ class KmrlImapHook(ImapHook):
             self._capabilities = frozenset(c.upper() for c in client.capabilities)
         return self
 
-    def _build_client(self, conn: Connection) -> imaplib.IMAP4_SSL | imaplib.IMAP4:
+    def _build_client(self, conn: Any) -> imaplib.IMAP4_SSL | imaplib.IMAP4:
         extra = conn.extra_dejson
         timeout = float(extra.get("timeout") or 60)
         use_ssl = _flag(extra.get("use_ssl", True))
         host = conn.host or "127.0.0.1"
+        client: imaplib.IMAP4
         try:
             if use_ssl and extra.get("ca_file"):
                 client = imaplib.IMAP4_SSL(

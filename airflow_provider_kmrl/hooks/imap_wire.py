@@ -231,7 +231,8 @@ def encode_mailbox(name: str) -> str:
     """Mailbox name in IMAP's modified UTF-7 (RFC 3501 section 5.1.3), quoted for a command."""
     import base64
 
-    out, pending = [], []
+    out: list[Any] = []
+    pending: list[Any] = []
 
     def flush() -> None:
         if pending:

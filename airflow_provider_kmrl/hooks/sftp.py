@@ -276,7 +276,7 @@ class RemoteStream:
         if block is not None:
             return block
         if self._offset < self._expected.size:
-            chunks = []
+            chunks: list[Any] = []
             while self._offset < self._expected.size and len(chunks) < self._window:
                 length = min(REQUEST_SIZE, self._expected.size - self._offset)
                 chunks.append((self._offset, length))

@@ -79,8 +79,8 @@ class ImapSource:
         self._idle_marks.pop(mailbox, None)
         with self._lock:
             status = hook.status(mailbox)
-        unchanged = mark and mark["uidvalidity"] == status.uidvalidity
-        if unchanged and 0 < status.uidnext <= mark["last_uid"] + 1:  # a server may omit UIDNEXT (0)
+        unchanged = mark is not None and mark["uidvalidity"] == status.uidvalidity
+        if mark is not None and unchanged and 0 < status.uidnext <= mark["last_uid"] + 1:  # UIDNEXT may be 0
             log.info(
                 "mailbox %r: nothing new (UIDNEXT %d, checkpoint at UID %d)",
                 mailbox,
@@ -123,7 +123,7 @@ class ImapSource:
             self._idle_marks[mailbox] = {"uidvalidity": state.uidvalidity, "last_uid": scanned}
 
     def _window_items(self, mailbox: str, window: Window) -> Iterator[SourceItem]:
-        from airflow_provider_kmrl.sources.mail_wire import search_date
+        from airflow_provider_kmrl.hooks.imap_wire import search_date
 
         hook = self._lister()
         with self._lock:
@@ -178,8 +178,8 @@ class ImapSource:
             return [m for uid in uids for m in self._describe([uid], mailbox)]
 
     def _describe_batch(self, uids: Sequence[int]) -> list[ListedMessage]:
+        from airflow_provider_kmrl.hooks.imap_wire import uid_set
         from airflow_provider_kmrl.sources.mail_message import HEADER_ITEM, listed_message, with_header_digest
-        from airflow_provider_kmrl.sources.mail_wire import uid_set
 
         hook = self._lister()
         items = f"UID INTERNALDATE RFC822.SIZE BODYSTRUCTURE {HEADER_ITEM}"
@@ -319,7 +319,7 @@ class ImapSource:
 
     def _find_again(self, hook: KmrlImapHook, metadata: dict[str, Any]) -> list[int]:
         """After a UIDVALIDITY reset: the message's new UID, by X-GM-MSGID or Message-ID."""
-        from airflow_provider_kmrl.sources.mail_wire import quote
+        from airflow_provider_kmrl.hooks.imap_wire import quote
 
         if metadata.get("gm_msgid") and "X-GM-EXT-1" in hook.capabilities:
             return hook.uid_search(f"X-GM-MSGID {int(metadata['gm_msgid'])}")
@@ -334,8 +334,9 @@ class ImapSource:
         self, checkpoint: dict[str, Any] | None, committed: Sequence[SourceItem]
     ) -> dict[str, Any] | None:
         current = checkpoint if checkpoint and checkpoint.get("version") == CHECKPOINT_VERSION else None
-        updated = copy.deepcopy(current) if current else {"version": CHECKPOINT_VERSION, "mailboxes": {}}
-        marks = updated.setdefault("mailboxes", {})
+        updated: dict[str, Any] = (copy.deepcopy(current) if current
+                                   else {"version": CHECKPOINT_VERSION, "mailboxes": {}})
+        marks: dict[str, Any] = updated.setdefault("mailboxes", {})
         for item in committed:
             meta = item.metadata
             if "checkpoint_uid" not in meta:

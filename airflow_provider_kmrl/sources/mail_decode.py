@@ -11,7 +11,7 @@ import binascii
 import io
 import re
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 _NOT_BASE64 = re.compile(rb"[^A-Za-z0-9+/]")
 _QP_MAX_PENDING = 64 * 1024
@@ -100,7 +100,7 @@ class PartStream(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, target) -> int:  # type: ignore[no-untyped-def]
+    def readinto(self, target: Any) -> int:
         data = self.read(len(target))
         target[: len(data)] = data
         return len(data)

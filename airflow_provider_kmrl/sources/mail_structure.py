@@ -15,7 +15,7 @@ from email.header import decode_header, make_header
 from email.utils import collapse_rfc2231_value, decode_params, unquote
 from typing import Any, Literal
 
-from airflow_provider_kmrl.sources.mail_wire import as_int, as_text
+from airflow_provider_kmrl.hooks.imap_wire import as_int, as_text
 
 # Signatures are part of the mail, not documents: they would all land in quarantine as
 # "type not allowed" and bury the real attachments' rows.

@@ -110,6 +110,7 @@ class MaximoSource:
             return
         state = _state(checkpoint)
         overlap = timedelta(minutes=self.options.overlap_minutes)
+        server_now: str | None
         if state.get("attached_since") and self.options.attachment_filter:
             since = _parse(state["attached_since"]) - overlap
             found, server_now = self._attached_since(since)
@@ -129,7 +130,7 @@ class MaximoSource:
                 self._mark("changedate", wo["changedate"])
         log.info("source=%s listed %d attachments", self.name, self._count)
 
-    def _attached_since(self, since: datetime) -> tuple[list[SourceItem], str]:
+    def _attached_since(self, since: datetime) -> tuple[list[SourceItem], str | None]:
         """Attachments created since ``since`` on any work order, oldest first, and Maximo's clock."""
         attr = self.options.attachment_filter
         where = self._where(f'{attr}>="{_iso(since)}"')

@@ -36,7 +36,19 @@ def get_provider_info() -> dict:
         "operators": [
             {
                 "integration-name": "KMRL document ingestion",
-                "python-modules": ["airflow_provider_kmrl.operators.ingest"],
+                "python-modules": ["airflow_provider_kmrl.operators.ingest", "airflow_provider_kmrl.operators.maintenance"],
+            }
+        ],
+        "sensors": [
+            {
+                "integration-name": "KMRL document ingestion",
+                "python-modules": ["airflow_provider_kmrl.sensors.documents"],
+            }
+        ],
+        "triggers": [
+            {
+                "integration-name": "KMRL document ingestion",
+                "python-modules": ["airflow_provider_kmrl.triggers.documents"],
             }
         ],
         "connection-types": [

@@ -1,0 +1,1 @@
+"""Triggers the provider's deferrable sensors wait on, in Airflow's triggerer."""

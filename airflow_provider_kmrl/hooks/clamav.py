@@ -54,3 +54,8 @@ class ClamAVHook(BaseHook):
         except Exception as err:
             return False, f"invalid clamd connection {self.clamav_conn_id!r}: {err}"
         return True, f"clamd at {scanner.address.describe()} answered: {version}"
+
+
+def scanner_from_connection(conn_id: str) -> ClamdScanner:
+    """Entry point ``kmrl_clamav`` of ``airflow_provider_kmrl.scanners``: clamd from its connection."""
+    return ClamAVHook(clamav_conn_id=conn_id).get_conn()

@@ -11,10 +11,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
 
 from airflow_provider_kmrl.core.types import StoredObject
 from airflow_provider_kmrl.exceptions import StoreUnavailable
+from airflow_provider_kmrl.hooks.stores import locate_s3, s3_uri
 
 CHUNK_SIZE = 1024 * 1024
 PART_SIZE = 8 * 1024 * 1024
@@ -104,11 +104,8 @@ class S3HookStore:
 
     def uri(self, bucket: str, key: str) -> str:
         """``s3://bucket/key`` (the key URL-quoted), as rows record it."""
-        return f"s3://{bucket}/{quote(key)}"
+        return s3_uri(bucket, key)
 
     def locate(self, uri: str) -> tuple[str, str]:
         """The (bucket, key) of an ``s3://`` URI."""
-        parts = urlsplit(uri)
-        if parts.scheme != "s3":
-            raise ValueError(f"{uri} is not an s3:// URI")
-        return parts.netloc, unquote(parts.path.lstrip("/"))
+        return locate_s3(uri)

@@ -191,13 +191,12 @@ class MinioStore:
         return digest.hexdigest()
 
     def uri(self, bucket: str, key: str) -> str:
-        return f"s3://{bucket}/{quote(key)}"
+        """``s3://bucket/key`` (the key URL-quoted)."""
+        return s3_uri(bucket, key)
 
     def locate(self, uri: str) -> tuple[str, str]:
-        parts = urlsplit(uri)
-        if parts.scheme != "s3":
-            raise ValueError(f"{uri} is not an s3:// URI")
-        return parts.netloc, unquote(parts.path.lstrip("/"))
+        """The (bucket, key) of an ``s3://`` URI."""
+        return locate_s3(uri)
 
 
 def _unlink_quietly(path: str) -> None:
@@ -205,3 +204,16 @@ def _unlink_quietly(path: str) -> None:
         os.unlink(path)
     except FileNotFoundError:
         pass
+
+
+def s3_uri(bucket: str, key: str) -> str:
+    """The URI rows record for an object in an S3-compatible store."""
+    return f"s3://{bucket}/{quote(key)}"
+
+
+def locate_s3(uri: str) -> tuple[str, str]:
+    """The (bucket, key) of an ``s3://`` URI."""
+    parts = urlsplit(uri)
+    if parts.scheme != "s3":
+        raise ValueError(f"{uri} is not an s3:// URI")
+    return parts.netloc, unquote(parts.path.lstrip("/"))

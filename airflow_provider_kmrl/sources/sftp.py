@@ -17,27 +17,24 @@ from __future__ import annotations
 
 import logging
 import posixpath
-import re
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime, timezone
-from functools import lru_cache
 from typing import Any, BinaryIO, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from airflow_provider_kmrl.core.types import SourceItem, Window
-from airflow_provider_kmrl.sources.base import SourceKind, SourceOptions
+from airflow_provider_kmrl.sources.base import SourceKind
+from airflow_provider_kmrl.sources.globs import GlobOptions, _matches
 
 log = logging.getLogger(__name__)
 CHECKPOINT_VERSION = 1
 MIB = 1024 * 1024
 
 
-class SFTPOptions(SourceOptions):
+class SFTPOptions(GlobOptions):
     path: str = Field(description="Remote folder to ingest, walked recursively.")
-    include: list[str] = Field(default_factory=lambda: ["**"], description="Globs a file must match.")
-    exclude: list[str] = Field(default_factory=list, description="Globs that drop a file or a whole folder.")
     after_ingest: Literal["keep", "move", "delete"] = "keep"
     processed_path: str | None = Field(default=None, description="Where `move` puts ingested files.")
     include_hidden: bool = Field(default=False, description="Ingest dot-files and dot-folders.")
@@ -47,18 +44,6 @@ class SFTPOptions(SourceOptions):
     max_tracked: int = Field(default=100_000, ge=0, description="Files remembered in the checkpoint.")
     follow_symlinks: bool = Field(default=False, description="Ingest the files symbolic links point at "
                                   "(off: each link is one rejected row).")
-
-    @field_validator("include", "exclude", mode="before")
-    @classmethod
-    def _one_or_many(cls, value: Any) -> Any:
-        return [value] if isinstance(value, str) else value
-
-    @field_validator("include", "exclude")
-    @classmethod
-    def _valid_globs(cls, globs: list[str]) -> list[str]:
-        for pattern in globs:
-            _glob_regex(pattern)
-        return globs
 
     def model_post_init(self, __context: Any) -> None:
         if self.after_ingest == "move" and not self.processed_path:
@@ -231,47 +216,6 @@ def _tracked(checkpoint: dict[str, Any] | None) -> dict[str, tuple[int, int]]:
     if not checkpoint or checkpoint.get("version") != CHECKPOINT_VERSION:
         return {}
     return {path: (int(v[0]), int(v[1])) for path, v in (checkpoint.get("files") or {}).items()}
-
-
-# -- globs ------------------------------------------------------------------------------------
-
-
-def _matches(pattern: str, relpath: str) -> bool:
-    """Gitignore-like: a pattern without ``/`` matches the base name at any depth; ``**`` spans folders."""
-    target = relpath if "/" in pattern.strip("/") or pattern.startswith("**") else posixpath.basename(relpath)
-    return _glob_regex(pattern.strip("/")).fullmatch(target) is not None
-
-
-@lru_cache(maxsize=256)
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    out, i = [], 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-            continue
-        if pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-            continue
-        if ch == "*":
-            out.append("[^/]*")
-        elif ch == "?":
-            out.append("[^/]")
-        elif ch == "[":
-            end = pattern.find("]", i + 1)
-            if end == -1:
-                raise ValueError(f"glob {pattern!r}: unclosed '['")
-            body = pattern[i + 1:end]
-            body = ("^" + body[1:] if body.startswith("!") else body).replace("\\", "\\\\")
-            out.append("[" + body + "]")
-            i = end + 1
-            continue
-        else:
-            out.append(re.escape(ch))
-        i += 1
-    return re.compile("".join(out), re.DOTALL)
 
 
 #: Registered through the entry point ``airflow_provider_kmrl.sources`` in ``pyproject.toml``.

@@ -26,13 +26,13 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timezone
 from typing import Any, BinaryIO, Literal, NamedTuple
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from airflow_provider_kmrl.core.types import SourceItem, Window
 from airflow_provider_kmrl.exceptions import SourceError
 from airflow_provider_kmrl.names import escape_bytes
-from airflow_provider_kmrl.sources.base import SourceKind, SourceOptions
-from airflow_provider_kmrl.sources.sftp import _glob_regex, _matches
+from airflow_provider_kmrl.sources.base import SourceKind
+from airflow_provider_kmrl.sources.globs import GlobOptions, _matches
 
 log = logging.getLogger(__name__)
 CHECKPOINT_VERSION = 1
@@ -43,25 +43,11 @@ _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC | _NONB
 _FILE_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | _NONBLOCK
 
 
-class UploadOptions(SourceOptions):
+class UploadOptions(GlobOptions):
     path: str = Field(description="Folder to ingest, walked recursively.")
-    include: list[str] = Field(default_factory=lambda: ["**"], description="Globs a file must match.")
-    exclude: list[str] = Field(default_factory=list, description="Globs that drop a file or a whole folder.")
     after_ingest: Literal["keep", "move", "delete"] = "keep"
     processed_path: str | None = Field(default=None, description="Where `move` puts ingested files.")
     include_hidden: bool = Field(default=False, description="Ingest dot-files (often partial uploads).")
-
-    @field_validator("include", "exclude", mode="before")
-    @classmethod
-    def _one_or_many(cls, value: Any) -> Any:
-        return [value] if isinstance(value, str) else value
-
-    @field_validator("include", "exclude")
-    @classmethod
-    def _valid_globs(cls, globs: list[str]) -> list[str]:
-        for pattern in globs:
-            _glob_regex(pattern)
-        return globs
 
     def model_post_init(self, __context: Any) -> None:
         if self.after_ingest == "move" and not self.processed_path:

@@ -262,3 +262,38 @@ def test_the_database_refuses_a_success_row_without_a_clean_scan(catalog):
                 "INSERT INTO documents (id, source_system, source_id, file_name, status, scan_status)"
                 " VALUES (gen_random_uuid(), 's', 'x', 'x.txt', 'success', NULL)"
             )
+
+
+class RacingStore(LocalFolderStore):
+    """A folder store during whose first upload another run commits the same content first."""
+
+    def __init__(self, root, other_run) -> None:
+        super().__init__(root)
+        self.other_run = other_run
+
+    def put_file(self, bucket, key, path, content_type=None):
+        uri = super().put_file(bucket, key, path, content_type)
+        if self.other_run is not None:
+            run, self.other_run = self.other_run, None
+            run()  # the other run stores and commits the same content now
+        return uri
+
+
+def test_copies_of_an_original_that_loses_a_race_point_at_the_winner(tmp_path, catalog, scanner, buckets):
+    same = b"one circular, sent by two systems at once\n" * 30
+    root = str(tmp_path / "store")
+
+    def other_run():
+        other = MemorySource("other", [(SourceItem("first", "first.txt"), same)])
+        _engine(catalog, scanner, LocalFolderStore(root), buckets, tmp_path).run(other, MemoryCheckpoint())
+
+    store = RacingStore(root, other_run)
+    source = MemorySource("racing", [(SourceItem(f"copy-{n}", f"copy-{n}.txt"), same) for n in range(3)])
+    _engine(catalog, scanner, store, buckets, tmp_path, concurrency=1).run(source, MemoryCheckpoint())
+
+    (winner,) = [r for r in rows(catalog.dsn) if r["status"] == "success"]
+    assert winner["source_system"] == "other"
+    for r in rows(catalog.dsn, "racing"):
+        assert r["status"] == "duplicate" and r["duplicate_of"] == winner["id"], r
+        assert r["object_uri"] == winner["object_uri"]
+        assert store.size_of(*store.locate(r["object_uri"])) == len(same)

@@ -93,15 +93,19 @@ def test_a_move_through_a_planted_link_is_refused(sftp_folder, sftp_conn_id, cat
 
 
 def test_the_cursor_costs_what_a_batch_costs(sftp_conn_id, sftp_folder):
-    """100,000 tracked paths, committed in batches of 100: each call adds its batch, no more."""
+    """100,000 tracked paths, committed in batches of 100: each call adds its batch to one map
+    instead of rebuilding (and re-sorting) all of it; the measured cost is in the closing note of
+    the hardening issue and in docs, not asserted here as a time."""
     source = _source(sftp_folder, sftp_conn_id, max_tracked=100_000)
     items = [SourceItem(f"p{n}", f"{n}.txt", metadata={"path": f"wo/{n:06d}.txt", "size": n, "mtime": n})
              for n in range(100_000)]
-    checkpoint = None
-    started = time.process_time()
-    for start in range(0, len(items), 100):
-        checkpoint = source.next_checkpoint(checkpoint, items[start:start + 100])
-    spent = time.process_time() - started
+    checkpoint = source.next_checkpoint(None, items[:100])
+    tracked = checkpoint["files"]
+    for start in range(100, len(items), 100):
+        new = source.next_checkpoint(checkpoint, items[start:start + 100])
+        assert new is not checkpoint, "a moved cursor is a new object (the engine saves it)"
+        assert new["files"] is tracked, "the map is updated in place, not rebuilt per batch"
+        checkpoint = new
     assert len(checkpoint["files"]) == 100_000
-    assert spent < 2.0, f"{spent:.2f} s of CPU for 1,000 batches (rebuilding the map each time took minutes)"
+    assert source.next_checkpoint(checkpoint, []) is checkpoint, "nothing moved: the same object"
     assert len(json.dumps(checkpoint)) < 5_000_000
